@@ -1,0 +1,161 @@
+/**
+ * Vigil's domain records: what is stored, served by the API and pushed on the live feed.
+ * Plain data, no behaviour; every subsystem outside the engine depends on these.
+ */
+import type { AnomalyComponent, AnomalyType } from '../engine/types.js';
+
+export type { AnomalyComponent, AnomalyType };
+
+/** Label set of a series: name → value, both strings. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** What kind of source a series comes from. */
+export type SeriesKind = 'application' | 'business' | 'log' | 'host';
+
+/** Identity of a series. The id is a stable hash of these fields (see `ingest/series-id`). */
+export interface SeriesKey {
+  readonly service: string;
+  readonly endpoint: string;
+  readonly metric: string;
+  readonly labels: Labels;
+}
+
+/** A series in the catalog. */
+export interface SeriesInfo extends SeriesKey {
+  readonly id: string;
+  readonly kind: SeriesKind;
+  /** First and last event time seen, Unix ms. */
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  /** Samples learned by the detector. */
+  readonly samples: number;
+  /** Warm-up progress in [0, 1]. */
+  readonly warmup: number;
+  /** Last value seen. */
+  readonly lastValue: number;
+}
+
+/** A stored sample with the detector's judgement. */
+export interface PointRecord {
+  readonly seriesId: string;
+  /** Event time, Unix ms. */
+  readonly t: number;
+  readonly value: number;
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly score: number;
+  readonly anomalous: boolean;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** An anomalous sample, with its explanation. */
+export interface Anomaly {
+  /** Deterministic id: `<log seq>-<index in record>`, so a replay rewrites the same row. */
+  readonly id: string;
+  readonly seriesId: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly metric: string;
+  readonly labels: Labels;
+  /** Event time, Unix ms. */
+  readonly t: number;
+  readonly value: number;
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly score: number;
+  readonly confidence: number;
+  readonly type: AnomalyType;
+  readonly component: AnomalyComponent | null;
+  readonly severity: Severity;
+  /** Set when a business metric left its declared expected range. */
+  readonly outOfDeclaredRange: boolean;
+  /** One sentence a person can read in a notification. */
+  readonly explanation: string;
+  /** Alert this anomaly opened or updated, if any. */
+  readonly alertId: string | null;
+}
+
+export type AlertStatus = 'firing' | 'acknowledged' | 'resolved';
+
+/** An alert: one per series while open (deduplicated), from first anomaly to resolution. */
+export interface Alert {
+  readonly id: string;
+  readonly seriesId: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly metric: string;
+  readonly labels: Labels;
+  readonly status: AlertStatus;
+  readonly severity: Severity;
+  /** Event time of the first anomaly, Unix ms. */
+  readonly startsAt: number;
+  /** Event time of the latest anomaly, Unix ms. */
+  readonly lastAnomalyAt: number;
+  /** Event time at which it resolved, Unix ms, or null. */
+  readonly resolvedAt: number | null;
+  readonly anomalyCount: number;
+  readonly maxScore: number;
+  readonly type: AnomalyType;
+  readonly summary: string;
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgedAt: number | null;
+  readonly resolvedBy: string | null;
+  readonly note: string | null;
+  /** Version, incremented on every change (for idempotent delivery keys). */
+  readonly version: number;
+}
+
+export type AlertAction = 'opened' | 'escalated' | 'updated' | 'acknowledged' | 'resolved' | 'auto_resolved' | 'reopened';
+
+/** One entry of an alert's append-only history. */
+export interface AlertEvent {
+  readonly alertId: string;
+  /** Position in the alert's history, from 1. */
+  readonly seq: number;
+  readonly action: AlertAction;
+  /** Event time (ingest-driven) or wall time (user actions), Unix ms. */
+  readonly at: number;
+  readonly by: string | null;
+  readonly note: string | null;
+  readonly status: AlertStatus;
+  readonly severity: Severity;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One notification to a receiver and its outcome. */
+export interface Delivery {
+  /** Idempotency key: `<receiver>:<alert id>:<alert version>`. */
+  readonly id: string;
+  readonly receiver: string;
+  readonly alertId: string;
+  readonly alertVersion: number;
+  readonly payload: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /** Wall time of creation / last attempt / next attempt, Unix ms. */
+  readonly createdAt: number;
+  readonly lastAttemptAt: number | null;
+  readonly nextAttemptAt: number;
+}
+
+/** A kept log message (bounded per service). */
+export interface LogRecord {
+  readonly service: string;
+  readonly level: string;
+  readonly message: string;
+  readonly t: number;
+  readonly traceId: string | null;
+  readonly context: Readonly<Record<string, unknown>> | null;
+}
+
+/** An event on the live feed and the event bus. */
+export type LiveEvent =
+  | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
+  | { readonly type: 'alert'; readonly alert: Alert; readonly action: AlertAction }
+  | { readonly type: 'point'; readonly point: PointRecord };

@@ -1,0 +1,189 @@
+/**
+ * Storage seams. The embedded default fills them with SQLite (`store/sqlite`) and an
+ * append-only file (`store/wal`); Redis (streams, pub/sub) and PostgreSQL implementations
+ * fill the same interfaces later and must pass the same conformance suites.
+ *
+ * Durability model (after Prometheus' TSDB WAL and Kafka's log): every state-changing
+ * request is appended to the {@link IngestLog} as one record before it is answered;
+ * everything else (series, points, anomalies, alerts, deliveries) is derived from the log
+ * deterministically and written in batches by {@link Store.commit}; detector and alert
+ * state is checkpointed with the log position it reflects. A restart restores the last
+ * checkpoint and replays the log after it; derived rows carry deterministic keys so the
+ * replay rewrites them identically.
+ */
+import type {
+  Alert,
+  AlertEvent,
+  AlertStatus,
+  Anomaly,
+  Delivery,
+  LiveEvent,
+  LogRecord,
+  PointRecord,
+  SeriesInfo,
+  Severity,
+} from '../model/types.js';
+
+/** One record of the ingest log. `body` is opaque JSON-serializable data. */
+export interface LogEntry {
+  /** Position in the log, from 1, strictly increasing. */
+  readonly seq: number;
+  /** What the body holds, e.g. `ingest` or `alert_action`. */
+  readonly kind: string;
+  /** Wall time at which Vigil received the request, Unix ms. */
+  readonly receivedAt: number;
+  readonly body: unknown;
+}
+
+/** Write-ahead log of accepted requests. */
+export interface IngestLog {
+  /**
+   * Appends one record and returns its seq. When this returns, the record survives a
+   * crash of the process (`kill -9`); with `fsync: true` also a power loss.
+   * @throws {StoreUnavailableError} when the record cannot be written (disk full, I/O error).
+   */
+  append(kind: string, receivedAt: number, body: unknown): number;
+  /** Records with seq > `afterSeq`, in order. A torn final record (crash mid-write) is dropped. */
+  readAfter(afterSeq: number): Iterable<LogEntry>;
+  /** Seq of the last record, 0 when empty. */
+  lastSeq(): number;
+  /** Allows deleting records with seq ≤ `seq` (whole segments at a time). */
+  truncateThrough(seq: number): void;
+  /** Bytes on disk. */
+  sizeBytes(): number;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Derived rows produced while applying log records, written in one transaction. */
+export interface WriteBatch {
+  /** Highest log seq whose derived rows are all in this batch or earlier ones. */
+  readonly throughSeq: number;
+  readonly series: readonly SeriesInfo[];
+  readonly points: readonly PointRecord[];
+  readonly anomalies: readonly Anomaly[];
+  /** Upserts by id (last write wins). */
+  readonly alerts: readonly Alert[];
+  /** Insert-or-replace by (alertId, seq). */
+  readonly alertEvents: readonly AlertEvent[];
+  /** Insert-or-ignore by id (never resets a delivery's progress). */
+  readonly deliveries: readonly Delivery[];
+  readonly logs: readonly LogRecord[];
+}
+
+/** Engine and alerting state at one log position. */
+export interface Checkpoint {
+  /** Every record with seq ≤ this is reflected in the state. */
+  readonly throughSeq: number;
+  /** Wall time of the checkpoint, Unix ms. */
+  readonly takenAt: number;
+  /** Detector snapshots (and per-series bookkeeping) by series id; only changed ones on save. */
+  readonly series: ReadonlyMap<string, unknown>;
+  /** Everything else the pipeline keeps in memory (alert manager, rate windows, counters). */
+  readonly pipeline: unknown;
+}
+
+export interface TimeRange {
+  /** Unix ms, inclusive. */
+  readonly from?: number;
+  /** Unix ms, inclusive. */
+  readonly to?: number;
+}
+
+export interface SeriesQuery {
+  /** Substring matched against service, endpoint, metric and label values. */
+  readonly search?: string;
+  readonly service?: string;
+  readonly endpoint?: string;
+  readonly metric?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface AnomalyQuery extends TimeRange {
+  readonly seriesId?: string;
+  readonly service?: string;
+  readonly severity?: Severity;
+  readonly type?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface AlertQuery extends TimeRange {
+  readonly status?: AlertStatus;
+  readonly severity?: Severity;
+  readonly service?: string;
+  readonly seriesId?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface DeliveryQuery {
+  readonly receiver?: string;
+  readonly alertId?: string;
+  readonly status?: Delivery['status'];
+  readonly limit?: number;
+}
+
+/** Result of a health probe: `ok` only when a real read and write just succeeded. */
+export interface StoreHealth {
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly latencyMs: number;
+}
+
+/** How long rows are kept. */
+export interface Retention {
+  /** Points older than this (event time relative to the newest point of their series) are deleted, ms. */
+  readonly pointsMs: number;
+  /** Kept log messages per service. */
+  readonly logsPerService: number;
+}
+
+/** Queryable store of derived state. */
+export interface Store {
+  /** Writes a batch atomically. @throws {StoreUnavailableError} when the store cannot write. */
+  commit(batch: WriteBatch): void;
+  /** Saves a checkpoint atomically (merging series states with earlier ones). */
+  saveCheckpoint(checkpoint: Checkpoint): void;
+  /** The last checkpoint with all series states merged, or null on a fresh store. */
+  loadCheckpoint(): Checkpoint | null;
+
+  listSeries(query: SeriesQuery): { readonly total: number; readonly items: SeriesInfo[] };
+  getSeries(id: string): SeriesInfo | null;
+  points(seriesId: string, range: TimeRange & { readonly limit?: number }): PointRecord[];
+  anomalies(query: AnomalyQuery): { readonly total: number; readonly items: Anomaly[] };
+  alerts(query: AlertQuery): { readonly total: number; readonly items: Alert[] };
+  getAlert(id: string): Alert | null;
+  alertHistory(alertId: string): AlertEvent[];
+  /** Anomalies attached to one alert, oldest first. */
+  alertAnomalies(alertId: string, limit: number): Anomaly[];
+  countAlerts(status: AlertStatus): Record<Severity, number>;
+  recentLogs(service: string | undefined, limit: number): LogRecord[];
+
+  deliveries(query: DeliveryQuery): Delivery[];
+  /** Deliveries with status `pending` and nextAttemptAt ≤ `now`, oldest first. */
+  dueDeliveries(now: number, limit: number): Delivery[];
+  updateDelivery(delivery: Delivery): void;
+
+  /** Deletes rows past retention. */
+  prune(retention: Retention): void;
+  health(): StoreHealth;
+  close(): void;
+}
+
+/** Publish/subscribe of live events between the pipeline and its consumers (WebSocket, other nodes). */
+export interface EventBus {
+  publish(event: LiveEvent): void;
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The store cannot accept writes right now (disk full, locked, I/O error). Maps to HTTP 503. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
