@@ -1,0 +1,73 @@
+/**
+ * The catalogue of errors the API answers, each with its HTTP status and a default message.
+ * Every error body has the shape {@link ErrorBody}; the README's error table lists the same
+ * codes (a test keeps the two in step).
+ */
+import type { Issue } from '../ingest/normalize.js';
+
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, message: 'the request is invalid; see issues' },
+  INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
+  EMPTY_BODY: { status: 400, message: 'the body is empty; a JSON object is expected' },
+  NOT_FOUND: { status: 404, message: 'no such resource' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
+  CONFLICT: { status: 409, message: 'the resource is not in a state that allows this' },
+  BODY_TOO_LARGE: { status: 413, message: 'the body is larger than the limit' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
+  STORE_UNAVAILABLE: { status: 503, message: 'the store cannot write right now; retry later' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Body of every error answer. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly error: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly issues: readonly Issue[];
+}
+
+/** An error the API answers with a catalogue code. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly statusCode: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly issues: readonly Issue[] = [],
+  ) {
+    super(message ?? ERROR_CATALOGUE[code].message);
+    this.statusCode = ERROR_CATALOGUE[code].status;
+  }
+
+  toBody(): ErrorBody {
+    return {
+      statusCode: this.statusCode,
+      error: REASONS[this.statusCode] ?? 'Error',
+      code: this.code,
+      message: this.message,
+      issues: this.issues,
+    };
+  }
+}
+
+/** A 400 listing validation issues; the message names the first one. */
+export function validationError(issues: readonly Issue[]): ApiError {
+  const first = issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new ApiError('VALIDATION_FAILED', first ? `${where}${first.message}${more}` : undefined, issues);
+}

@@ -1,0 +1,127 @@
+/**
+ * Read routes: series catalog, points, anomalies, alerts, deliveries, logs.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseTimestamp } from '../../ingest/timestamp.js';
+import { SEVERITIES, type Severity } from '../../model/types.js';
+import type { ApiContext } from '../context.js';
+import { ApiError, validationError } from '../errors.js';
+
+const time = z
+  .string()
+  .max(64)
+  .transform((s, c) => {
+    const r = parseTimestamp(s, 0, Number.POSITIVE_INFINITY);
+    if (!r.ok) {
+      c.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }
+    return r.ms;
+  });
+const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
+const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+const text = z.string().max(500);
+
+const seriesQuery = z
+  .object({
+    search: text.optional(),
+    service: text.optional(),
+    endpoint: text.optional(),
+    metric: text.optional(),
+    limit: limit(1000, 100),
+    offset,
+  })
+  .strict();
+const pointsQuery = z.object({ from: time.optional(), to: time.optional(), limit: limit(100_000, 10_000) }).strict();
+const anomaliesQuery = z
+  .object({
+    from: time.optional(),
+    to: time.optional(),
+    service: text.optional(),
+    severity: severity.optional(),
+    type: text.optional(),
+    seriesId: text.optional(),
+    limit: limit(1000, 100),
+    offset,
+  })
+  .strict();
+const alertsQuery = z
+  .object({
+    status: z.enum(['firing', 'acknowledged', 'resolved']).optional(),
+    severity: severity.optional(),
+    service: text.optional(),
+    seriesId: text.optional(),
+    from: time.optional(),
+    to: time.optional(),
+    limit: limit(1000, 100),
+    offset,
+  })
+  .strict();
+const deliveriesQuery = z
+  .object({
+    receiver: text.optional(),
+    alertId: text.optional(),
+    status: z.enum(['pending', 'delivered', 'failed']).optional(),
+    limit: limit(1000, 100),
+  })
+  .strict();
+const logsQuery = z.object({ service: text.optional(), limit: limit(1000, 100) }).strict();
+
+/** Parses a query string with a schema, answering 400 naming each bad parameter. */
+export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const r = schema.safeParse(query ?? {});
+  if (!r.success) {
+    throw validationError(
+      r.error.issues.map((i) => ({
+        path: ['query', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+        code: i.code === 'unrecognized_keys' ? 'unknown_parameter' : i.code,
+        message: i.message,
+      })),
+    );
+  }
+  return r.data;
+}
+
+/** Drops keys whose value is undefined (for exactOptionalPropertyTypes). */
+function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}
+
+/** Registers the read routes. */
+export function queryRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const store = () => ctx.runtime.storage.store;
+
+  app.get('/api/series', async (req) => store().listSeries(defined(parseQuery(seriesQuery, req.query))));
+
+  app.get<{ Params: { id: string } }>('/api/series/:id', async (req) => {
+    const s = store().getSeries(req.params.id);
+    if (!s) throw new ApiError('NOT_FOUND', `no series with id ${req.params.id}`);
+    return s;
+  });
+
+  app.get<{ Params: { id: string } }>('/api/series/:id/points', async (req) => {
+    const q = parseQuery(pointsQuery, req.query);
+    const series = store().getSeries(req.params.id);
+    if (!series) throw new ApiError('NOT_FOUND', `no series with id ${req.params.id}`);
+    return { series, points: store().points(req.params.id, defined(q)) };
+  });
+
+  app.get('/api/anomalies', async (req) => store().anomalies(defined(parseQuery(anomaliesQuery, req.query))));
+
+  app.get('/api/alerts', async (req) => store().alerts(defined(parseQuery(alertsQuery, req.query))));
+
+  app.get<{ Params: { id: string } }>('/api/alerts/:id', async (req) => {
+    const alert = store().getAlert(req.params.id) ?? ctx.runtime.pipeline.alerts.openAlert(req.params.id);
+    if (!alert) throw new ApiError('NOT_FOUND', `no alert with id ${req.params.id}`);
+    return { alert, history: store().alertHistory(alert.id), anomalies: store().alertAnomalies(alert.id, 500) };
+  });
+
+  app.get('/api/deliveries', async (req) => ({ items: store().deliveries(defined(parseQuery(deliveriesQuery, req.query))) }));
+
+  app.get('/api/logs', async (req) => {
+    const q = parseQuery(logsQuery, req.query);
+    return { items: store().recentLogs(q.service, q.limit) };
+  });
+}

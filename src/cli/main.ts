@@ -1,0 +1,102 @@
+/**
+ * The `vigil` command: `start`, `replay`, `agent`, `bench nab`.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { VERSION } from '../server.js';
+
+function int(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+/** Builds the command tree (exported for tests). */
+export function buildCli(): Command {
+  const program = new Command('vigil')
+    .description('Vigil: real-time anomaly detection and alerting for distributed systems')
+    .version(VERSION);
+
+  program
+    .command('start')
+    .description('start the Vigil server on the embedded store, with the host agent')
+    .option('--host <host>', 'address to listen on (env VIGIL_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on, 0 for any (env VIGIL_PORT, default 8080)', int('port', 0, 65535))
+    .option('--data-dir <dir>', 'data directory (env VIGIL_DATA_DIR, default ./data)')
+    .option('--config <file>', 'JSON config file (env VIGIL_CONFIG)')
+    .option('--no-agent', 'do not monitor this machine')
+    .action(async (opts: { host?: string; port?: number; dataDir?: string; config?: string; agent: boolean }) => {
+      const { runStart } = await import('./start.js');
+      await runStart(opts);
+    });
+
+  program
+    .command('replay')
+    .description('stream CSV files of timestamp,value through the HTTP API with their own timestamps')
+    .argument('<files...>', 'CSV files (NAB format: header timestamp,value)')
+    .option('--url <url>', 'Vigil base URL', 'http://127.0.0.1:8080')
+    .option('--speed <n>', 'event time runs n× faster than real time', positive('speed'))
+    .option('--max', 'send as fast as possible (default)')
+    .option('--service <name>', 'service name of the replayed series', 'replay')
+    .option('--batch-size <n>', 'points per request', int('batch-size', 1, 10_000), 500)
+    .action(async (files: string[], opts: { url: string; speed?: number; max?: boolean; service: string; batchSize: number }) => {
+      const { runReplayCommand } = await import('../replay/index.js');
+      await runReplayCommand({ files, ...opts });
+    });
+
+  program
+    .command('agent')
+    .description("send this machine's CPU, memory, load, network and disk metrics to Vigil")
+    .option('--url <url>', 'Vigil base URL', 'http://127.0.0.1:8080')
+    .option('--interval <seconds>', 'seconds between samples', positive('interval'), 5)
+    .action(async (opts: { url: string; interval: number }) => {
+      const { runAgentCommand } = await import('../agent/index.js');
+      await runAgentCommand({ url: opts.url, interval: opts.interval });
+    });
+
+  const bench = program.command('bench').description('benchmarks');
+  bench
+    .command('nab')
+    .description('score the default detector on the Numenta Anomaly Benchmark')
+    .requiredOption('--data <dir>', 'NAB folder holding data/ and labels/')
+    .option('--out <dir>', 'write one result CSV per data file here')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { data: string; out?: string; json?: boolean }) => {
+      const { runNabBench } = await import('../bench/nab/index.js');
+      await runNabBench({
+        data: opts.data,
+        ...(opts.out !== undefined ? { out: opts.out } : {}),
+        json: opts.json === true,
+        print: (line: string) => process.stdout.write(`${line}\n`),
+      });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; exits 1 with a clear message on a configuration error. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vigil: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+export { loadConfig };

@@ -1,0 +1,197 @@
+/**
+ * The running core: owns the ingest log, the pipeline and the store, and keeps them in step.
+ *
+ * Request path (synchronous, nothing awaited): append the record to the ingest log (durable
+ * against `kill -9` once this returns) → apply it to the pipeline → answer. Off the request
+ * path: derived rows are committed every `flushIntervalMs`; every `checkpointIntervalMs` the
+ * state is checkpointed right after a successful commit and the log is truncated behind it.
+ * At start the last checkpoint is restored and the log tail after it is replayed.
+ */
+import type { Logger } from 'pino';
+import type { ActionRefusal } from '../alerting/alert-manager.js';
+import type { Config } from '../config/index.js';
+import type { DetectorFactory } from '../engine/index.js';
+import type { IngestItem } from '../ingest/items.js';
+import type { Alert, PointRecord } from '../model/types.js';
+import { type EventBus, type IngestLog, type Store, StoreUnavailableError } from '../store/types.js';
+import { type AlertActionBody, type IngestAnswer, type IngestBody, Pipeline } from './pipeline.js';
+
+/** Storage the runtime works on. */
+export interface RuntimeStorage {
+  readonly log: IngestLog;
+  readonly store: Store;
+  readonly bus: EventBus;
+}
+
+/** Result of an ingest submission. */
+export interface IngestOutcome {
+  readonly seq: number;
+  /** True when the idempotency key was seen before: nothing was applied again. */
+  readonly duplicate: boolean;
+  readonly answer: IngestAnswer;
+}
+
+export class Runtime {
+  readonly pipeline: Pipeline;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private storeError: string | null = null;
+  private stopped = false;
+  /** Live point listeners (set by the WebSocket hub). */
+  pointListener: ((point: PointRecord) => void) | null = null;
+
+  constructor(
+    private readonly config: Config,
+    readonly storage: RuntimeStorage,
+    detectorFactory: DetectorFactory,
+    private readonly logger: Logger,
+  ) {
+    this.pipeline = new Pipeline({
+      detectorFactory,
+      sensitivity: config.detection.sensitivity,
+      rateWindowMs: config.detection.rateWindowMs,
+      alerting: config.alerting,
+      receivers: config.alerting.receivers,
+      publicUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`,
+      publish: (event) => storage.bus.publish(event),
+      onPoint: (point) => this.pointListener?.(point),
+    });
+  }
+
+  /** Why the store cannot write right now, or null when it can. */
+  get storeFailure(): string | null {
+    return this.storeError;
+  }
+
+  /**
+   * Restores the last checkpoint, replays the log after it, writes the result, and starts the
+   * flush, checkpoint and retention timers.
+   * @returns how many log records were replayed
+   */
+  start(): number {
+    const started = performance.now();
+    const checkpoint = this.storage.store.loadCheckpoint();
+    if (checkpoint) this.pipeline.restore(checkpoint);
+    let replayed = 0;
+    this.pipeline.replay(() => {
+      for (const entry of this.storage.log.readAfter(this.pipeline.lastAppliedSeq)) {
+        this.pipeline.applyRecord(entry.seq, entry.kind, entry.receivedAt, entry.body);
+        replayed++;
+      }
+    });
+    this.flush();
+    this.checkpoint(Date.now());
+    this.logger.info(
+      {
+        checkpointSeq: checkpoint?.throughSeq ?? 0,
+        replayed,
+        series: this.pipeline.series.size,
+        ms: Math.round(performance.now() - started),
+      },
+      'state recovered',
+    );
+    const s = this.config.storage;
+    this.flushTimer = setInterval(() => this.flush(), s.flushIntervalMs);
+    this.checkpointTimer = setInterval(() => this.checkpoint(Date.now()), s.checkpointIntervalMs);
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer]) t.unref();
+    return replayed;
+  }
+
+  private assertWritable(): void {
+    if (this.stopped) throw new StoreUnavailableError('Vigil is shutting down');
+    if (this.storeError !== null) {
+      throw new StoreUnavailableError(`the store cannot write (${this.storeError}); retrying in the background`);
+    }
+  }
+
+  /**
+   * Logs and applies normalized items. Once this returns, the items survive a crash.
+   * @param key idempotency key of the request: a key seen before applies nothing and returns the first answer
+   * @throws {StoreUnavailableError} when the log or the store cannot write
+   */
+  ingest(items: readonly IngestItem[], answer: IngestAnswer, key: string | undefined, now: number): IngestOutcome {
+    if (key !== undefined) {
+      const seen = this.pipeline.answered(key);
+      if (seen) return { seq: seen.seq, duplicate: true, answer: seen };
+    }
+    this.assertWritable();
+    const body: IngestBody = key === undefined ? { items, answer } : { items, answer, key };
+    const seq = this.storage.log.append('ingest', now, body);
+    this.pipeline.applyIngest(seq, now, body);
+    return { seq, duplicate: false, answer };
+  }
+
+  /**
+   * Logs and applies an acknowledge/resolve.
+   * @throws {StoreUnavailableError} when the log cannot write
+   */
+  alertAction(body: AlertActionBody, now: number): Alert | ActionRefusal {
+    if (!this.pipeline.alerts.openAlert(body.alertId)) {
+      return this.storage.store.getAlert(body.alertId) ? 'already_resolved' : 'not_found';
+    }
+    this.assertWritable();
+    const seq = this.storage.log.append('alert_action', now, body);
+    return this.pipeline.applyAction(seq, now, body);
+  }
+
+  /** Commits pending rows; on failure keeps them for the next try and marks the store failing. */
+  flush(): boolean {
+    const batch = this.pipeline.takeBatch();
+    try {
+      this.storage.store.commit(batch);
+      if (this.storeError !== null) this.logger.info('store writable again');
+      this.storeError = null;
+      return true;
+    } catch (err) {
+      this.pipeline.returnBatch(batch);
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.storeError === null) this.logger.error({ err }, 'store commit failed; ingest paused until it recovers');
+      this.storeError = message;
+      return false;
+    }
+  }
+
+  /** Flushes, then saves a checkpoint and truncates the log behind it. */
+  checkpoint(now: number): boolean {
+    if (!this.flush()) return false;
+    const cp = this.pipeline.checkpoint(now);
+    try {
+      this.storage.store.saveCheckpoint(cp);
+    } catch (err) {
+      this.pipeline.returnCheckpoint(cp);
+      this.logger.error({ err }, 'checkpoint failed');
+      return false;
+    }
+    try {
+      this.storage.log.truncateThrough(cp.throughSeq);
+    } catch (err) {
+      this.logger.warn({ err }, 'ingest log truncation failed');
+    }
+    return true;
+  }
+
+  private prune(): void {
+    try {
+      this.storage.store.prune({
+        pointsMs: this.config.storage.pointsRetentionMs,
+        logsPerService: this.config.storage.logsPerService,
+      });
+    } catch (err) {
+      this.logger.warn({ err }, 'retention pruning failed');
+    }
+  }
+
+  /** Stops accepting, flushes, checkpoints and closes the log, store and bus (in that order). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer]) if (t) clearInterval(t);
+    this.checkpoint(Date.now());
+    await this.storage.log.flush();
+    await this.storage.log.close();
+    this.storage.store.close();
+    await this.storage.bus.close();
+  }
+}
