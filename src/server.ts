@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { WebhookSender } from './alerting/webhook-sender.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
@@ -20,7 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Vigil's version, from package.json. */
 export const VERSION: string = (() => {
   try {
-    return (JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return '0.0.0';
   }

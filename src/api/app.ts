@@ -5,7 +5,12 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Runtime } from '../pipeline/runtime.js';
@@ -67,11 +72,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     let apiError: ApiError;
     if (err instanceof ApiError) apiError = err;
     else if (err instanceof StoreUnavailableError) apiError = new ApiError('STORE_UNAVAILABLE', err.message);
-    else if (err instanceof SyntaxError) apiError = new ApiError('INVALID_JSON', `the body is not valid JSON: ${err.message}`);
+    else if (err instanceof SyntaxError)
+      apiError = new ApiError('INVALID_JSON', `the body is not valid JSON: ${err.message}`);
     else if ('code' in err && typeof err.code === 'string' && FASTIFY_CODES[err.code]) {
       const code = FASTIFY_CODES[err.code] as ErrorCode;
-      apiError = new ApiError(code, code === 'BODY_TOO_LARGE' ? `the body is larger than ${config.server.bodyLimitBytes} bytes` : err.message);
-    } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      apiError = new ApiError(
+        code,
+        code === 'BODY_TOO_LARGE'
+          ? `the body is larger than ${config.server.bodyLimitBytes} bytes`
+          : err.message,
+      );
+    } else if (
+      'statusCode' in err &&
+      typeof err.statusCode === 'number' &&
+      err.statusCode >= 400 &&
+      err.statusCode < 500
+    ) {
       apiError = new ApiError(err.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', err.message);
     } else {
       req.log.error({ err, reqId: req.id }, 'unhandled error');

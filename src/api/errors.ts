@@ -10,7 +10,6 @@ export const ERROR_CATALOGUE = {
   INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
   EMPTY_BODY: { status: 400, message: 'the body is empty; a JSON object is expected' },
   NOT_FOUND: { status: 404, message: 'no such resource' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
   CONFLICT: { status: 409, message: 'the resource is not in a state that allows this' },
   BODY_TOO_LARGE: { status: 413, message: 'the body is larger than the limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
@@ -23,7 +22,6 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
-  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',

@@ -18,7 +18,7 @@ export interface VigilMetrics {
 /** Creates the registry, reading gauges from the runtime at scrape time. */
 export function createMetrics(runtime: Runtime): VigilMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'vigil_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   const pipeline = runtime.pipeline;
   new Gauge({
     name: 'vigil_series',
@@ -97,6 +97,10 @@ export function createMetrics(runtime: Runtime): VigilMetrics {
       buckets: [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
-    liveClients: new Gauge({ name: 'vigil_live_clients', help: 'Connected live-feed clients', registers: [registry] }),
+    liveClients: new Gauge({
+      name: 'vigil_live_clients',
+      help: 'Connected live-feed clients',
+      registers: [registry],
+    }),
   };
 }

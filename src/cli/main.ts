@@ -33,14 +33,20 @@ export function buildCli(): Command {
     .command('start')
     .description('start the Vigil server on the embedded store, with the host agent')
     .option('--host <host>', 'address to listen on (env VIGIL_HOST, default 127.0.0.1)')
-    .option('--port <port>', 'port to listen on, 0 for any (env VIGIL_PORT, default 8080)', int('port', 0, 65535))
+    .option(
+      '--port <port>',
+      'port to listen on, 0 for any (env VIGIL_PORT, default 8080)',
+      int('port', 0, 65535),
+    )
     .option('--data-dir <dir>', 'data directory (env VIGIL_DATA_DIR, default ./data)')
     .option('--config <file>', 'JSON config file (env VIGIL_CONFIG)')
     .option('--no-agent', 'do not monitor this machine')
-    .action(async (opts: { host?: string; port?: number; dataDir?: string; config?: string; agent: boolean }) => {
-      const { runStart } = await import('./start.js');
-      await runStart(opts);
-    });
+    .action(
+      async (opts: { host?: string; port?: number; dataDir?: string; config?: string; agent: boolean }) => {
+        const { runStart } = await import('./start.js');
+        await runStart(opts);
+      },
+    );
 
   program
     .command('replay')
@@ -51,19 +57,26 @@ export function buildCli(): Command {
     .option('--max', 'send as fast as possible (default)')
     .option('--service <name>', 'service name of the replayed series', 'replay')
     .option('--batch-size <n>', 'points per request', int('batch-size', 1, 10_000), 500)
-    .action(async (files: string[], opts: { url: string; speed?: number; max?: boolean; service: string; batchSize: number }) => {
-      const { runReplayCommand } = await import('../replay/index.js');
-      await runReplayCommand({ files, ...opts });
-    });
+    .action(
+      async (
+        files: string[],
+        opts: { url: string; speed?: number; max?: boolean; service: string; batchSize: number },
+      ) => {
+        const { runReplayCommand } = await import('../replay/index.js');
+        await runReplayCommand({ files, ...opts });
+      },
+    );
 
   program
     .command('agent')
     .description("send this machine's CPU, memory, load, network and disk metrics to Vigil")
     .option('--url <url>', 'Vigil base URL', 'http://127.0.0.1:8080')
     .option('--interval <seconds>', 'seconds between samples', positive('interval'), 5)
-    .action(async (opts: { url: string; interval: number }) => {
+    .option('--host <name>', 'host name to report (default: this machine\'s)')
+    .option('--api-key <key>', 'API key sent as Authorization: Bearer')
+    .action(async (opts: { url: string; interval: number; host?: string; apiKey?: string }) => {
       const { runAgentCommand } = await import('../agent/index.js');
-      await runAgentCommand({ url: opts.url, interval: opts.interval });
+      await runAgentCommand(opts);
     });
 
   const bench = program.command('bench').description('benchmarks');
@@ -86,17 +99,32 @@ export function buildCli(): Command {
   return program;
 }
 
-/** Runs the CLI; exits 1 with a clear message on a configuration error. */
+/**
+ * Runs the CLI. A user error (bad configuration, bad option, server unreachable, port taken)
+ * prints `vigil: <message>` and exits 1; only a bug shows a stack trace.
+ */
 export async function main(argv: readonly string[]): Promise<void> {
   try {
     await buildCli().parseAsync([...argv]);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`vigil: ${err.message}\n`);
+    if (isUserError(err)) {
+      process.stderr.write(`vigil: ${(err as Error).message}\n`);
       process.exit(1);
     }
     throw err;
   }
+}
+
+function isUserError(err: unknown): boolean {
+  if (err instanceof ConfigError || err instanceof RangeError) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return (
+    ['ReplayError', 'StoreUnavailableError', 'WalCorruptionError'].includes(err.name) ||
+    code === 'EADDRINUSE' ||
+    code === 'EACCES' ||
+    code === 'EADDRNOTAVAIL'
+  );
 }
 
 export { loadConfig };

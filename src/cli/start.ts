@@ -32,7 +32,10 @@ export async function runStart(flags: StartFlags): Promise<void> {
     agent = startAgent({ url: vigil.url, intervalMs: config.agent.intervalMs, logger });
   }
   process.stdout.write(`Vigil ${vigil.url} (dashboard ${vigil.url}/, data in ${config.storage.dataDir})\n`);
-  logger.info({ url: vigil.url, dataDir: config.storage.dataDir, agent: config.agent.enabled }, 'Vigil started');
+  logger.info(
+    { url: vigil.url, dataDir: config.storage.dataDir, agent: config.agent.enabled },
+    'Vigil started',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

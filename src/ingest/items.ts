@@ -27,6 +27,8 @@ export interface RequestItem {
   readonly endpoint: string;
   readonly t: number;
   readonly status: number;
+  /** The request's latency, ms, when the same request carried one (see {@link LATENCY_METRICS}). */
+  readonly latencyMs?: number;
 }
 
 /** One log event: feeds the service's per-level log-rate series; the message is kept for context. */
@@ -42,6 +44,9 @@ export interface LogItem {
 }
 
 export type IngestItem = SampleItem | RequestItem | LogItem;
+
+/** Metric names read as a request's latency in ms, in order of preference. */
+export const LATENCY_METRICS = ['response_time', 'response_time_ms', 'latency', 'latency_ms', 'duration_ms'] as const;
 
 /** Metric names derived from request and log events. */
 export const DERIVED_METRICS = {

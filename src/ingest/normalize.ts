@@ -3,7 +3,7 @@
  * naming its path. Pure apart from the receive time passed in.
  */
 import type { z } from 'zod';
-import type { IngestItem, SampleItem } from './items.js';
+import { type IngestItem, LATENCY_METRICS, type SampleItem } from './items.js';
 import {
   applicationFlatSchema,
   applicationNestedSchema,
@@ -52,7 +52,9 @@ function resolveTime(
   prefix: ReadonlyArray<string | number>,
 ): { t: number } | { issue: Issue } {
   const r = parseTimestamp(input, ctx.now, ctx.maxFutureMs);
-  return r.ok ? { t: r.ms } : { issue: { path: [...prefix, 'timestamp'], code: 'invalid_timestamp', message: r.message } };
+  return r.ok
+    ? { t: r.ms }
+    : { issue: { path: [...prefix, 'timestamp'], code: 'invalid_timestamp', message: r.message } };
 }
 
 function applicationItems(
@@ -76,7 +78,8 @@ function applicationItems(
           message: 'status_code must be an integer HTTP status from 100 to 599',
         });
       } else {
-        items.push({ k: 'request', service, endpoint, t, status: status.data });
+        const latency = LATENCY_METRICS.map((m) => metrics[m]).find((v) => v !== undefined);
+        items.push({ k: 'request', service, endpoint, t, status: status.data, ...(latency !== undefined ? { latencyMs: latency } : {}) });
       }
       continue;
     }
@@ -104,7 +107,10 @@ export function normalizeApplication(
   prefix: ReadonlyArray<string | number> = [],
 ): NormalizeResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, issues: [{ path: [...prefix], code: 'invalid_type', message: 'expected a JSON object' }] };
+    return {
+      ok: false,
+      issues: [{ path: [...prefix], code: 'invalid_type', message: 'expected a JSON object' }],
+    };
   }
   if ('metrics' in body) {
     const parsed = applicationNestedSchema.safeParse(body);
@@ -119,7 +125,9 @@ export function normalizeApplication(
     return {
       ok: false,
       issues: zodIssues(parsed.error, prefix).map((i) =>
-        i.code === 'invalid_type' && i.path.length === prefix.length + 1 && !FLAT_RESERVED.has(String(i.path.at(-1)))
+        i.code === 'invalid_type' &&
+        i.path.length === prefix.length + 1 &&
+        !FLAT_RESERVED.has(String(i.path.at(-1)))
           ? {
               ...i,
               code: 'unknown_field',
@@ -132,7 +140,15 @@ export function normalizeApplication(
   const { service, endpoint, timestamp, labels, metadata: _metadata, type: _type, ...rest } = parsed.data;
   const time = resolveTime(timestamp, ctx, prefix);
   if ('issue' in time) return { ok: false, issues: [time.issue] };
-  return applicationItems(service, endpoint, labels ?? {}, rest as Record<string, number>, time.t, prefix, []);
+  return applicationItems(
+    service,
+    endpoint,
+    labels ?? {},
+    rest as Record<string, number>,
+    time.t,
+    prefix,
+    [],
+  );
 }
 
 /** `POST /api/business-metrics` body. */
@@ -253,7 +269,10 @@ export function normalizeBatch(
   maxItems: number,
 ): { ok: true; result: BatchResult } | { ok: false; issues: Issue[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'expected a JSON object {"metrics": [...]}' }] };
+    return {
+      ok: false,
+      issues: [{ path: [], code: 'invalid_type', message: 'expected a JSON object {"metrics": [...]}' }],
+    };
   }
   const extra = Object.keys(body).filter((k) => k !== 'metrics' && k !== 'batch_id');
   if (extra.length > 0) {
@@ -264,12 +283,21 @@ export function normalizeBatch(
   }
   const list = (body as { metrics?: unknown }).metrics;
   if (!Array.isArray(list)) {
-    return { ok: false, issues: [{ path: ['metrics'], code: 'invalid_type', message: 'metrics must be an array' }] };
+    return {
+      ok: false,
+      issues: [{ path: ['metrics'], code: 'invalid_type', message: 'metrics must be an array' }],
+    };
   }
   if (list.length > maxItems) {
     return {
       ok: false,
-      issues: [{ path: ['metrics'], code: 'too_big', message: `a batch holds at most ${maxItems} items, got ${list.length}` }],
+      issues: [
+        {
+          path: ['metrics'],
+          code: 'too_big',
+          message: `a batch holds at most ${maxItems} items, got ${list.length}`,
+        },
+      ],
     };
   }
   const items: IngestItem[] = [];
@@ -302,7 +330,13 @@ export function normalizeBatch(
       if (Object.keys(fields).length > 0) {
         errors.push({
           index,
-          issues: [{ path: prefix, code: 'invalid_shape', message: 'give the fields either inside "data" or beside "type", not both' }],
+          issues: [
+            {
+              path: prefix,
+              code: 'invalid_shape',
+              message: 'give the fields either inside "data" or beside "type", not both',
+            },
+          ],
         });
         return;
       }

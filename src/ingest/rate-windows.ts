@@ -82,7 +82,13 @@ export class RateWindows {
     return Math.floor(t / this.windowMs) * this.windowMs;
   }
 
-  private advanceRequests(w: RequestWindow, service: string, endpoint: string, t: number, emit: (s: RateSample) => void) {
+  private advanceRequests(
+    w: RequestWindow,
+    service: string,
+    endpoint: string,
+    t: number,
+    emit: (s: RateSample) => void,
+  ) {
     const W = this.windowMs;
     let emitted = 0;
     while (t >= w.start + W) {
@@ -125,7 +131,11 @@ export class RateWindows {
 
   /** Serializable state for checkpoints. */
   snapshot(): SerializedWindows {
-    return { windowMs: this.windowMs, requests: [...this.requests.entries()], logs: [...this.logs.entries()] };
+    return {
+      windowMs: this.windowMs,
+      requests: [...this.requests.entries()],
+      logs: [...this.logs.entries()],
+    };
   }
 
   /** Restores a state made by {@link snapshot} (windows of another length are dropped). */
@@ -138,4 +148,3 @@ export class RateWindows {
     for (const [k, w] of s.logs) this.logs.set(k, { start: w.start, counts: { ...w.counts } });
   }
 }
-

@@ -4,33 +4,55 @@
  */
 import { z } from 'zod';
 
+/** True when `s` holds a C0 control character or DEL. */
+export function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Text a series name may hold: no control characters (NUL separates key parts in the series id). */
 const name = (max: number) =>
   z
     .string()
     .min(1)
     .max(max)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+    .refine((s) => !hasControlCharacter(s), { message: 'must not contain control characters' });
 
 export const serviceName = name(200);
 export const endpointName = z
   .string()
   .max(500)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+  .refine((s) => !hasControlCharacter(s), { message: 'must not contain control characters' });
 export const metricName = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must start with a letter or _ and hold only letters, digits, _ . : -');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_.:-]*$/,
+    'must start with a letter or _ and hold only letters, digits, _ . : -',
+  );
 
 /** A finite number (JSON has no NaN/Infinity, but a number too large for a double parses as Infinity). */
 export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
 export const labelsSchema = z
-  .record(z.string().min(1).max(100).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'label names are [A-Za-z_][A-Za-z0-9_]*'), name(200))
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'label names are [A-Za-z_][A-Za-z0-9_]*'),
+    name(200),
+  )
   .refine((l) => Object.keys(l).length <= 20, { message: 'at most 20 labels' });
 
-export const timestampSchema = z.union([z.string().max(64), z.number()]).optional().nullable();
+export const timestampSchema = z
+  .union([z.string().max(64), z.number()])
+  .optional()
+  .nullable();
 
 /** Free-form context kept with the request; never turned into series. */
 const metadataSchema = z.record(z.string(), z.unknown());

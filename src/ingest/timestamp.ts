@@ -7,7 +7,9 @@ const SECONDS_LIMIT = 1e11;
 /** Earliest accepted event time: 1970-01-01. */
 const MIN_MS = 0;
 
-export type TimestampResult = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly message: string };
+export type TimestampResult =
+  | { readonly ok: true; readonly ms: number }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * Resolves a request's timestamp to Unix ms.

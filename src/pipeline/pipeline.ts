@@ -6,11 +6,14 @@
  *
  * Applying is synchronous; writing is not done here (see {@link Pipeline.takeBatch}).
  */
+
+import type { ActionRefusal } from '../alerting/alert-manager.js';
 import { AlertManager } from '../alerting/alert-manager.js';
 import { deliveriesFor } from '../alerting/notification.js';
+import type { ReceiverConfig } from '../config/index.js';
 import { type DetectorFactory, explainVerdict, type Verdict } from '../engine/index.js';
 import type { IngestItem, SampleItem } from '../ingest/items.js';
-import { RateWindows, type RateSample } from '../ingest/rate-windows.js';
+import { type RateSample, RateWindows } from '../ingest/rate-windows.js';
 import type {
   Alert,
   AlertAction,
@@ -22,9 +25,7 @@ import type {
   PointRecord,
 } from '../model/types.js';
 import type { Checkpoint, WriteBatch } from '../store/types.js';
-import type { ReceiverConfig } from '../config/index.js';
 import { type LiveSeries, SeriesRegistry } from './series-registry.js';
-import type { ActionRefusal } from '../alerting/alert-manager.js';
 
 /** Body of an `ingest` log record. */
 export interface IngestBody {
@@ -160,7 +161,8 @@ export class Pipeline {
   }
 
   private begin(seq: number, receivedAt: number): void {
-    if (seq <= this.appliedSeq) throw new Error(`log record ${seq} applied out of order (last ${this.appliedSeq})`);
+    if (seq <= this.appliedSeq)
+      throw new Error(`log record ${seq} applied out of order (last ${this.appliedSeq})`);
     this.currentSeq = seq;
     this.currentReceivedAt = receivedAt;
     this.anomalyIndex = 0;
@@ -279,7 +281,13 @@ export class Pipeline {
   private onAlertChanged(alert: Alert, event: AlertEvent | null, action: AlertAction): void {
     this.alertRows.set(alert.id, alert);
     if (event) this.alertEvents.push(event);
-    for (const d of deliveriesFor(alert, action, this.options.receivers, this.options.publicUrl, this.currentReceivedAt)) {
+    for (const d of deliveriesFor(
+      alert,
+      action,
+      this.options.receivers,
+      this.options.publicUrl,
+      this.currentReceivedAt,
+    )) {
       this.deliveries.push(d);
     }
     if (!this.replaying && action !== 'updated') this.options.publish({ type: 'alert', alert, action });
@@ -340,14 +348,18 @@ export class Pipeline {
     }
   }
 
-  /** Restores the state of a checkpoint; records after `throughSeq` are then replayed. */
-  restore(checkpoint: Checkpoint): void {
-    this.series.restore(checkpoint.series);
+  /**
+   * Restores the state of a checkpoint; records after `throughSeq` are then replayed.
+   * @returns how many series could not restore their detector and start a new warm-up
+   */
+  restore(checkpoint: Checkpoint): number {
+    const fresh = this.series.restore(checkpoint.series);
     const state = checkpoint.pipeline as PipelineState;
     this.alerts.restore(state.alerts);
     this.windows.restore(state.windows);
     this.keys.clear();
     for (const [k, v] of state.keys) this.keys.set(k, v);
     this.appliedSeq = checkpoint.throughSeq;
+    return fresh;
   }
 }

@@ -37,6 +37,7 @@ export class Runtime {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private storeError: string | null = null;
+  private lastFailureAt = 0;
   private stopped = false;
   /** Live point listeners (set by the WebSocket hub). */
   pointListener: ((point: PointRecord) => void) | null = null;
@@ -72,7 +73,8 @@ export class Runtime {
   start(): number {
     const started = performance.now();
     const checkpoint = this.storage.store.loadCheckpoint();
-    if (checkpoint) this.pipeline.restore(checkpoint);
+    const fresh = checkpoint ? this.pipeline.restore(checkpoint) : 0;
+    if (fresh > 0) this.logger.warn({ series: fresh }, 'detector state of an older version: these series warm up again');
     let replayed = 0;
     this.pipeline.replay(() => {
       for (const entry of this.storage.log.readAfter(this.pipeline.lastAppliedSeq)) {
@@ -92,7 +94,7 @@ export class Runtime {
       'state recovered',
     );
     const s = this.config.storage;
-    this.flushTimer = setInterval(() => this.flush(), s.flushIntervalMs);
+    this.flushTimer = setInterval(() => this.flushTick(), s.flushIntervalMs);
     this.checkpointTimer = setInterval(() => this.checkpoint(Date.now()), s.checkpointIntervalMs);
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
     for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer]) t.unref();
@@ -102,7 +104,9 @@ export class Runtime {
   private assertWritable(): void {
     if (this.stopped) throw new StoreUnavailableError('Vigil is shutting down');
     if (this.storeError !== null) {
-      throw new StoreUnavailableError(`the store cannot write (${this.storeError}); retrying in the background`);
+      throw new StoreUnavailableError(
+        `the store cannot write (${this.storeError}); retrying in the background`,
+      );
     }
   }
 
@@ -111,7 +115,12 @@ export class Runtime {
    * @param key idempotency key of the request: a key seen before applies nothing and returns the first answer
    * @throws {StoreUnavailableError} when the log or the store cannot write
    */
-  ingest(items: readonly IngestItem[], answer: IngestAnswer, key: string | undefined, now: number): IngestOutcome {
+  ingest(
+    items: readonly IngestItem[],
+    answer: IngestAnswer,
+    key: string | undefined,
+    now: number,
+  ): IngestOutcome {
     if (key !== undefined) {
       const seen = this.pipeline.answered(key);
       if (seen) return { seq: seen.seq, duplicate: true, answer: seen };
@@ -136,6 +145,12 @@ export class Runtime {
     return this.pipeline.applyAction(seq, now, body);
   }
 
+  /** Timer-driven flush: while the store fails, retries at most once a second (a locked database blocks for its busy timeout). */
+  private flushTick(): void {
+    if (this.storeError !== null && Date.now() - this.lastFailureAt < 1000) return;
+    this.flush();
+  }
+
   /** Commits pending rows; on failure keeps them for the next try and marks the store failing. */
   flush(): boolean {
     const batch = this.pipeline.takeBatch();
@@ -147,8 +162,10 @@ export class Runtime {
     } catch (err) {
       this.pipeline.returnBatch(batch);
       const message = err instanceof Error ? err.message : String(err);
-      if (this.storeError === null) this.logger.error({ err }, 'store commit failed; ingest paused until it recovers');
+      if (this.storeError === null)
+        this.logger.error({ err }, 'store commit failed; ingest paused until it recovers');
       this.storeError = message;
+      this.lastFailureAt = Date.now();
       return false;
     }
   }

@@ -48,7 +48,14 @@ export class SeriesRegistry {
   }
 
   /** The series of this key, created (with a fresh detector) when new. */
-  resolve(kind: SeriesKind, service: string, endpoint: string, metric: string, labels: Labels, t: number): LiveSeries {
+  resolve(
+    kind: SeriesKind,
+    service: string,
+    endpoint: string,
+    metric: string,
+    labels: Labels,
+    t: number,
+  ): LiveSeries {
     const id = seriesId({ service, endpoint, metric, labels });
     let s = this.byId.get(id);
     if (!s) {
@@ -101,11 +108,23 @@ export class SeriesRegistry {
     return out;
   }
 
-  /** Rebuilds series from checkpoint entries. */
-  restore(entries: ReadonlyMap<string, unknown>): void {
+  /**
+   * Rebuilds series from checkpoint entries. A detector snapshot this version cannot read (an
+   * older state layout after an upgrade) starts a fresh detector for that series.
+   * @returns how many series started a fresh detector
+   */
+  restore(entries: ReadonlyMap<string, unknown>): number {
+    let fresh = 0;
     for (const [id, raw] of entries) {
       const cp = raw as SeriesCheckpoint;
       const { info } = cp;
+      let detector: Detector;
+      try {
+        detector = this.factory.restore(cp.detector, this.detectorOptions);
+      } catch {
+        detector = this.factory.create(this.detectorOptions);
+        fresh++;
+      }
       this.byId.set(id, {
         id,
         kind: info.kind,
@@ -116,10 +135,11 @@ export class SeriesRegistry {
         firstSeen: info.firstSeen,
         lastSeen: info.lastSeen,
         lastValue: info.lastValue,
-        warmup: info.warmup,
-        detector: this.factory.restore(cp.detector, this.detectorOptions),
+        warmup: fresh > 0 && detector.samples === 0 ? 0 : info.warmup,
+        detector,
       });
     }
+    return fresh;
   }
 
   values(): IterableIterator<LiveSeries> {

@@ -25,7 +25,14 @@ async function seriesOf(service: string) {
   await vigil.runtime.flush();
   return (await get(`${vigil.url}/api/series?service=${encodeURIComponent(service)}&limit=1000`)).body as {
     total: number;
-    items: Array<{ id: string; metric: string; endpoint: string; labels: Record<string, string>; lastValue: number; lastSeen: number }>;
+    items: Array<{
+      id: string;
+      metric: string;
+      endpoint: string;
+      labels: Record<string, string>;
+      lastValue: number;
+      lastSeen: number;
+    }>;
   };
 }
 
@@ -54,14 +61,19 @@ describe('POST /api/metrics', () => {
     expect(metrics).toEqual(['error_rate', 'request_rate', 'response_time']);
     expect(items.some((s) => s.metric === 'status_code')).toBe(false);
     const errorRate = items.find((s) => s.metric === 'error_rate')!;
-    const points = (await get(`${vigil.url}/api/series/${errorRate.id}/points`)).body.points as Array<{ t: number; value: number }>;
+    const points = (await get(`${vigil.url}/api/series/${errorRate.id}/points`)).body.points as Array<{
+      t: number;
+      value: number;
+    }>;
     // Window [T0, T0+60s) holds two 200s; [T0+60s, T0+120s) holds the 503 alone.
     expect(points.map((p) => [p.t - T0, p.value])).toEqual([
       [60_000, 0],
       [120_000, 1],
     ]);
     const requestRate = items.find((s) => s.metric === 'request_rate')!;
-    const rp = (await get(`${vigil.url}/api/series/${requestRate.id}/points`)).body.points as Array<{ value: number }>;
+    const rp = (await get(`${vigil.url}/api/series/${requestRate.id}/points`)).body.points as Array<{
+      value: number;
+    }>;
     expect(rp.map((p) => p.value)).toEqual([2 / 60, 1 / 60]);
   });
 
@@ -119,7 +131,12 @@ describe('other ingest routes', () => {
       const r = await get(`${vigil.url}/api/anomalies?service=business`);
       return r.body.total > 0 ? r.body : null;
     });
-    expect(anomalies.items[0]).toMatchObject({ metric: 'daily_revenue', value: 20000, outOfDeclaredRange: true, type: 'drop' });
+    expect(anomalies.items[0]).toMatchObject({
+      metric: 'daily_revenue',
+      value: 20000,
+      outOfDeclaredRange: true,
+      type: 'drop',
+    });
     expect(anomalies.items[0].explanation).toContain('below the declared expected range');
   });
 
@@ -127,15 +144,34 @@ describe('other ingest routes', () => {
     for (const [i, level] of ['ERROR', 'INFO', 'error', 'INFO'].entries()) {
       const body =
         i % 2 === 0
-          ? { log_level: level, message: `boom ${i}`, service: 'user-service', context: { user: i }, timestamp: T0 + i * 1000 }
-          : { level, message: `ok ${i}`, service: 'user-service', metadata: { user: i }, timestamp: T0 + i * 1000 };
+          ? {
+              log_level: level,
+              message: `boom ${i}`,
+              service: 'user-service',
+              context: { user: i },
+              timestamp: T0 + i * 1000,
+            }
+          : {
+              level,
+              message: `ok ${i}`,
+              service: 'user-service',
+              metadata: { user: i },
+              timestamp: T0 + i * 1000,
+            };
       expect((await post(`${vigil.url}/api/logs`, body)).status).toBe(202);
     }
-    await post(`${vigil.url}/api/logs`, { level: 'INFO', message: 'later', service: 'user-service', timestamp: T0 + 61_000 });
+    await post(`${vigil.url}/api/logs`, {
+      level: 'INFO',
+      message: 'later',
+      service: 'user-service',
+      timestamp: T0 + 61_000,
+    });
     const { items } = await seriesOf('user-service');
     const byLevel = Object.fromEntries(items.map((s) => [s.labels.level, s.lastValue]));
     expect(byLevel).toEqual({ ERROR: 2 / 60, INFO: 2 / 60 });
-    const logs = (await get(`${vigil.url}/api/logs?service=user-service`)).body.items as Array<{ message: string }>;
+    const logs = (await get(`${vigil.url}/api/logs?service=user-service`)).body.items as Array<{
+      message: string;
+    }>;
     expect(logs.map((l) => l.message)).toContain('boom 0');
   });
 
@@ -163,11 +199,18 @@ describe('other ingest routes', () => {
   it('does not apply a retried request with the same Idempotency-Key twice', async () => {
     const body = { service: 'idem-svc', metrics: { x: 1 }, timestamp: T0 };
     const first = await post(`${vigil.url}/api/metrics`, body, { 'idempotency-key': 'k-1' });
-    const second = await post(`${vigil.url}/api/metrics`, { ...body, timestamp: T0 + 1000 }, { 'idempotency-key': 'k-1' });
+    const second = await post(
+      `${vigil.url}/api/metrics`,
+      { ...body, timestamp: T0 + 1000 },
+      { 'idempotency-key': 'k-1' },
+    );
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(second.body).toMatchObject({ duplicate: true, seq: first.body.seq, accepted: 1 });
-    const batch = { batch_id: 'b-1', metrics: [{ type: 'metric', service: 'idem-svc', endpoint: 'z', metrics: { y: 2 } }] };
+    const batch = {
+      batch_id: 'b-1',
+      metrics: [{ type: 'metric', service: 'idem-svc', endpoint: 'z', metrics: { y: 2 } }],
+    };
     const b1 = await post(`${vigil.url}/api/batch`, batch);
     const b2 = await post(`${vigil.url}/api/batch`, batch);
     expect(b2.body).toMatchObject({ duplicate: true, seq: b1.body.seq });
@@ -183,21 +226,81 @@ describe('bad input', () => {
     ['malformed JSON', '/api/metrics', '{"service": "x", ', 400, 'INVALID_JSON'],
     ['a JSON array', '/api/metrics', [], 400, 'VALIDATION_FAILED'],
     ['a missing service', '/api/metrics', { metrics: { x: 1 } }, 400, 'VALIDATION_FAILED'],
-    ['a string metric value', '/api/metrics', { service: 's', metrics: { x: 'NaN' } }, 400, 'VALIDATION_FAILED'],
-    ['a number too large for a double', '/api/metrics', '{"service":"s","metrics":{"x":1e999}}', 400, 'VALIDATION_FAILED'],
+    [
+      'a string metric value',
+      '/api/metrics',
+      { service: 's', metrics: { x: 'NaN' } },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a number too large for a double',
+      '/api/metrics',
+      '{"service":"s","metrics":{"x":1e999}}',
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['NaN literal', '/api/metrics', '{"service":"s","metrics":{"x":NaN}}', 400, 'INVALID_JSON'],
-    ['an unknown field in the nested form', '/api/metrics', { service: 's', metrics: { x: 1 }, color: 'red' }, 400, 'VALIDATION_FAILED'],
-    ['a string field in the flat form', '/api/metrics', { service: 's', x: 1, color: 'red' }, 400, 'VALIDATION_FAILED'],
-    ['a far-future timestamp', '/api/metrics', { service: 's', metrics: { x: 1 }, timestamp: Date.now() + 86_400_000 * 30 }, 400, 'VALIDATION_FAILED'],
-    ['a garbage timestamp', '/api/metrics', { service: 's', metrics: { x: 1 }, timestamp: 'yesterday' }, 400, 'VALIDATION_FAILED'],
-    ['a status code out of range', '/api/metrics', { service: 's', metrics: { status_code: 999 } }, 400, 'VALIDATION_FAILED'],
-    ['a control character in a name', '/api/metrics', { service: 's\u0000x', metrics: { x: 1 } }, 400, 'VALIDATION_FAILED'],
-    ['an inverted expected range', '/api/business-metrics', { metric_name: 'm', value: 1, expected_range: [5, 1] }, 400, 'VALIDATION_FAILED'],
+    [
+      'an unknown field in the nested form',
+      '/api/metrics',
+      { service: 's', metrics: { x: 1 }, color: 'red' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a string field in the flat form',
+      '/api/metrics',
+      { service: 's', x: 1, color: 'red' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a far-future timestamp',
+      '/api/metrics',
+      { service: 's', metrics: { x: 1 }, timestamp: Date.now() + 86_400_000 * 30 },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a garbage timestamp',
+      '/api/metrics',
+      { service: 's', metrics: { x: 1 }, timestamp: 'yesterday' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a status code out of range',
+      '/api/metrics',
+      { service: 's', metrics: { status_code: 999 } },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a control character in a name',
+      '/api/metrics',
+      { service: 's\u0000x', metrics: { x: 1 } },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an inverted expected range',
+      '/api/business-metrics',
+      { metric_name: 'm', value: 1, expected_range: [5, 1] },
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['a log without a level', '/api/logs', { message: 'x', service: 's' }, 400, 'VALIDATION_FAILED'],
     ['a batch that is not a list', '/api/batch', { metrics: {} }, 400, 'VALIDATION_FAILED'],
     ['an empty batch', '/api/batch', { metrics: [] }, 400, 'VALIDATION_FAILED'],
     ['a batch of only invalid items', '/api/batch', { metrics: [{ type: 'log' }] }, 400, 'VALIDATION_FAILED'],
-    ['proto pollution', '/api/metrics', '{"service":"s","metrics":{"x":1},"__proto__":{"polluted":1}}', 400, 'INVALID_JSON'],
+    [
+      'proto pollution',
+      '/api/metrics',
+      '{"service":"s","metrics":{"x":1},"__proto__":{"polluted":1}}',
+      400,
+      'INVALID_JSON',
+    ],
   ];
   for (const [name, route, body, status, code] of cases) {
     it(`answers ${status} ${code} to ${name}, and stores nothing`, async () => {
@@ -209,7 +312,12 @@ describe('bad input', () => {
       expect(r.body.message.length).toBeGreaterThan(5);
       if (code === 'VALIDATION_FAILED') {
         expect(r.body.issues.length).toBeGreaterThan(0);
-        for (const issue of r.body.issues) expect(issue).toEqual({ path: expect.any(Array), code: expect.any(String), message: expect.any(String) });
+        for (const issue of r.body.issues)
+          expect(issue).toEqual({
+            path: expect.any(Array),
+            code: expect.any(String),
+            message: expect.any(String),
+          });
       }
       expect(vigil.runtime.storage.log.lastSeq()).toBe(before);
     });
@@ -224,14 +332,20 @@ describe('bad input', () => {
   });
 
   it('answers 413 to a body over the limit', async () => {
-    const big = JSON.stringify({ service: 's', metrics: { x: 1 }, metadata: { pad: 'x'.repeat(9 * 1024 * 1024) } });
+    const big = JSON.stringify({
+      service: 's',
+      metrics: { x: 1 },
+      metadata: { pad: 'x'.repeat(9 * 1024 * 1024) },
+    });
     const r = await post(`${vigil.url}/api/metrics`, big);
     expect(r.status).toBe(413);
     expect(r.body.code).toBe('BODY_TOO_LARGE');
   });
 
   it('answers 415 to a body that is not JSON', async () => {
-    const r = await post(`${vigil.url}/api/metrics`, 'service=s', { 'content-type': 'application/x-www-form-urlencoded' });
+    const r = await post(`${vigil.url}/api/metrics`, 'service=s', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(r.status).toBe(415);
     expect(r.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });

@@ -30,7 +30,10 @@ export function testConfig(dataDir: string, overrides: Record<string, unknown> =
 }
 
 /** Starts Vigil in this process on a free port. */
-export async function startTestVigil(dataDir: string, overrides: Record<string, unknown> = {}): Promise<RunningVigil> {
+export async function startTestVigil(
+  dataDir: string,
+  overrides: Record<string, unknown> = {},
+): Promise<RunningVigil> {
   const config = testConfig(dataDir, overrides);
   return startVigil(config, { logger: pino({ level: 'silent' }) });
 }
@@ -70,11 +73,11 @@ export async function get(url: string): Promise<{ status: number; body: any }> {
 }
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 5000, stepMs = 20): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 5000, stepMs = 20): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
@@ -84,7 +87,12 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 5000, ste
  * Samples of a series with a clear daily-ish wave plus deterministic noise, every `stepMs`,
  * starting at `start` (Unix ms).
  */
-export function normalSeries(start: number, n: number, stepMs: number, base = 100): Array<{ t: number; v: number }> {
+export function normalSeries(
+  start: number,
+  n: number,
+  stepMs: number,
+  base = 100,
+): Array<{ t: number; v: number }> {
   const out: Array<{ t: number; v: number }> = [];
   let seed = 12345;
   for (let i = 0; i < n; i++) {

@@ -32,7 +32,8 @@ export function alertRoutes(app: FastifyInstance, ctx: ApiContext): void {
         Date.now(),
       );
       if (result === 'not_found') throw new ApiError('NOT_FOUND', `no alert with id ${req.params.id}`);
-      if (result === 'already_resolved') throw new ApiError('CONFLICT', `alert ${req.params.id} is already resolved`);
+      if (result === 'already_resolved')
+        throw new ApiError('CONFLICT', `alert ${req.params.id} is already resolved`);
       return { alert: result };
     });
   }

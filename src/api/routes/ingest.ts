@@ -2,10 +2,15 @@
  * Ingest routes: `/api/metrics`, `/api/business-metrics`, `/api/logs`, `/api/batch`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type NormalizeResult, normalizeBatch, normalizeOne, type RequestKind } from '../../ingest/normalize.js';
 import type { IngestItem } from '../../ingest/items.js';
-import { ApiError, validationError } from '../errors.js';
+import {
+  type NormalizeResult,
+  normalizeBatch,
+  normalizeOne,
+  type RequestKind,
+} from '../../ingest/normalize.js';
 import type { ApiContext } from '../context.js';
+import { ApiError, validationError } from '../errors.js';
 
 const MAX_KEY_LENGTH = 200;
 
@@ -38,7 +43,13 @@ const SINGLE_ROUTES: ReadonlyArray<readonly [string, RequestKind]> = [
 export function ingestRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { runtime, metrics, config } = ctx;
 
-  const submit = (route: string, items: IngestItem[], accepted: number, rejected: number, key: string | undefined) => {
+  const submit = (
+    route: string,
+    items: IngestItem[],
+    accepted: number,
+    rejected: number,
+    key: string | undefined,
+  ) => {
     const started = performance.now();
     const outcome = runtime.ingest(items, { accepted, rejected, points: items.length }, key, Date.now());
     if (!outcome.duplicate) {
@@ -83,7 +94,9 @@ export function ingestRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (accepted === 0) {
       metrics.pointsRejected.inc({ route }, errors.length);
       if (errors.length === 0) {
-        throw validationError([{ path: ['metrics'], code: 'too_small', message: 'metrics must hold at least one item' }]);
+        throw validationError([
+          { path: ['metrics'], code: 'too_small', message: 'metrics must hold at least one item' },
+        ]);
       }
       throw new ApiError(
         'VALIDATION_FAILED',
@@ -92,6 +105,8 @@ export function ingestRoutes(app: FastifyInstance, ctx: ApiContext): void {
       );
     }
     const outcome = submit(route, items, accepted, errors.length, key);
-    return reply.code(202).send({ ...outcome.answer, errors, seq: outcome.seq, duplicate: outcome.duplicate });
+    return reply
+      .code(202)
+      .send({ ...outcome.answer, errors, seq: outcome.seq, duplicate: outcome.duplicate });
   });
 }

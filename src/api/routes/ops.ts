@@ -41,7 +41,11 @@ export function opsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const rejected = (await ctx.metrics.pointsRejected.get()).values.reduce((a, v) => a + v.value, 0);
     const now = Date.now();
     if (now - lastRate.at >= 1000) {
-      lastRate = { at: now, points: accepted, perSec: ((accepted - lastRate.points) * 1000) / (now - lastRate.at) };
+      lastRate = {
+        at: now,
+        points: accepted,
+        perSec: ((accepted - lastRate.points) * 1000) / (now - lastRate.at),
+      };
     }
     const open = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<Severity, number>;
     for (const status of ['firing', 'acknowledged'] as const) {
@@ -51,7 +55,11 @@ export function opsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return {
       version: ctx.version,
       uptimeS: Math.round((now - ctx.startedAt) / 1000),
-      ingest: { pointsAccepted: accepted, pointsRejected: rejected, ratePerSec: Math.round(lastRate.perSec * 10) / 10 },
+      ingest: {
+        pointsAccepted: accepted,
+        pointsRejected: rejected,
+        ratePerSec: Math.round(lastRate.perSec * 10) / 10,
+      },
       seriesCount: runtime.pipeline.series.size,
       alertsOpen: open,
       store: store().health(),

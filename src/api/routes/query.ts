@@ -34,7 +34,9 @@ const seriesQuery = z
     offset,
   })
   .strict();
-const pointsQuery = z.object({ from: time.optional(), to: time.optional(), limit: limit(100_000, 10_000) }).strict();
+const pointsQuery = z
+  .object({ from: time.optional(), to: time.optional(), limit: limit(100_000, 10_000) })
+  .strict();
 const anomaliesQuery = z
   .object({
     from: time.optional(),
@@ -115,10 +117,16 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { id: string } }>('/api/alerts/:id', async (req) => {
     const alert = store().getAlert(req.params.id) ?? ctx.runtime.pipeline.alerts.openAlert(req.params.id);
     if (!alert) throw new ApiError('NOT_FOUND', `no alert with id ${req.params.id}`);
-    return { alert, history: store().alertHistory(alert.id), anomalies: store().alertAnomalies(alert.id, 500) };
+    return {
+      alert,
+      history: store().alertHistory(alert.id),
+      anomalies: store().alertAnomalies(alert.id, 500),
+    };
   });
 
-  app.get('/api/deliveries', async (req) => ({ items: store().deliveries(defined(parseQuery(deliveriesQuery, req.query))) }));
+  app.get('/api/deliveries', async (req) => ({
+    items: store().deliveries(defined(parseQuery(deliveriesQuery, req.query))),
+  }));
 
   app.get('/api/logs', async (req) => {
     const q = parseQuery(logsQuery, req.query);

@@ -1,0 +1,222 @@
+/**
+ * Anomaly → alert → live feed → acknowledge/resolve → webhook, end to end through a real
+ * server, a real WebSocket client and a real HTTP receiver.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RunningVigil } from '../../src/server.js';
+import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
+
+interface Captured {
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+let vigil: RunningVigil;
+let cleanup: () => void;
+let receiver: Server;
+const captured: Captured[] = [];
+let failNext = 0;
+const T0 = Date.UTC(2026, 0, 5);
+const STEP = 60_000;
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => {
+      data += c;
+    });
+    req.on('end', () => {
+      if (failNext > 0) {
+        failNext--;
+        res.writeHead(500).end();
+        return;
+      }
+      captured.push({ headers: req.headers, body: JSON.parse(data) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const port = (receiver.address() as { port: number }).port;
+  const tmp = tempDir();
+  cleanup = tmp.cleanup;
+  vigil = await startTestVigil(tmp.dir, {
+    'alerting.receivers': [
+      { name: 'ops-hook', type: 'webhook', url: `http://127.0.0.1:${port}/hook?token=s3cret` },
+    ],
+    'alerting.recoveryWindowMs': 10 * STEP,
+  });
+});
+
+afterAll(async () => {
+  await vigil.close();
+  await new Promise((r) => receiver.close(r));
+  cleanup();
+});
+
+async function send(service: string, samples: Array<{ t: number; v: number }>) {
+  const r = await post(`${vigil.url}/api/batch`, {
+    metrics: samples.map((s) => ({
+      type: 'metric',
+      service,
+      endpoint: 'GET:/x',
+      metrics: { latency_ms: s.v },
+      timestamp: s.t,
+    })),
+  });
+  expect(r.status).toBe(202);
+}
+
+function openSocket(): Promise<{ ws: WebSocket; messages: any[] }> {
+  const ws = new WebSocket(`${vigil.url.replace('http', 'ws')}/api/live`);
+  const messages: any[] = [];
+  ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => resolve({ ws, messages }));
+    ws.on('error', reject);
+  });
+}
+
+describe('anomaly to alert', () => {
+  it('a spike after warm-up is flagged live, opens one alert, and notifies the webhook once', async () => {
+    const { ws, messages } = await openSocket();
+    await waitFor(() => messages.some((m) => m.type === 'hello'));
+    const warm = normalSeries(T0, 300, STEP);
+    await send('checkout', warm);
+    const spikeT = T0 + 300 * STEP;
+    await send('checkout', [{ t: spikeT, v: 1000 }]);
+
+    const anomalyMsg = await waitFor(() =>
+      messages.find((m) => m.type === 'anomaly' && m.anomaly.service === 'checkout'),
+    );
+    expect(anomalyMsg.anomaly).toMatchObject({ t: spikeT, value: 1000, type: 'spike' });
+    expect(anomalyMsg.anomaly.expected).toBeGreaterThan(90);
+    expect(anomalyMsg.anomaly.expected).toBeLessThan(110);
+    expect(anomalyMsg.anomaly.upper).toBeLessThan(1000);
+    expect(anomalyMsg.anomaly.score).toBeGreaterThan(0.9);
+    expect(anomalyMsg.anomaly.explanation).toMatch(/above expected/);
+    const alertMsg = await waitFor(() => messages.find((m) => m.type === 'alert' && m.action === 'opened'));
+    expect(alertMsg.alert).toMatchObject({
+      status: 'firing',
+      service: 'checkout',
+      type: 'spike',
+      startsAt: spikeT,
+    });
+
+    // No anomaly during warm-up or on the clean part.
+    const all = (await get(`${vigil.url}/api/anomalies?service=checkout`)).body;
+    expect(all.items.filter((a: { t: number }) => a.t < spikeT)).toEqual([]);
+
+    // A second spike updates the same alert (deduplicated) instead of opening another.
+    await send('checkout', [{ t: spikeT + STEP, v: 1100 }]);
+    const alerts = await waitFor(async () => {
+      vigil.runtime.flush();
+      const r = (await get(`${vigil.url}/api/alerts?service=checkout`)).body;
+      return r.items[0]?.anomalyCount === 2 ? r : null;
+    });
+    expect(alerts.total).toBe(1);
+
+    const hook = await waitFor(() => captured.find((c) => c.body.action === 'opened'));
+    expect(hook.headers['idempotency-key']).toBe(`ops-hook:${alertMsg.alert.id}:1`);
+    expect(hook.body.alert.id).toBe(alertMsg.alert.id);
+    expect(hook.body.summary).toMatch(/spike/);
+    ws.close();
+  });
+
+  it('acknowledge and resolve record who, when and why in the history, and notify', async () => {
+    const { items } = (await get(`${vigil.url}/api/alerts?service=checkout&status=firing`)).body;
+    const id = items[0].id as string;
+    const ack = await post(`${vigil.url}/api/alerts/${id}/acknowledge`, { by: 'alice', note: 'looking' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.alert).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'alice',
+      note: 'looking',
+    });
+    const res = await post(`${vigil.url}/api/alerts/${id}/resolve`, { by: 'bob', note: 'rolled back' });
+    expect(res.body.alert).toMatchObject({ status: 'resolved', resolvedBy: 'bob' });
+    const again = await post(`${vigil.url}/api/alerts/${id}/resolve`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('CONFLICT');
+    const bad = await post(`${vigil.url}/api/alerts/${id}/acknowledge`, { by: 42 });
+    expect(bad.status).toBe(400);
+
+    vigil.runtime.flush();
+    const detail = (await get(`${vigil.url}/api/alerts/${id}`)).body;
+    expect(detail.history.map((h: { action: string; by: string | null }) => [h.action, h.by])).toEqual([
+      ['opened', null],
+      ['acknowledged', 'alice'],
+      ['resolved', 'bob'],
+    ]);
+    expect(detail.anomalies.length).toBe(2);
+    await waitFor(() => captured.some((c) => c.body.action === 'resolved' && c.body.alert.id === id));
+    const actions = captured.filter((c) => c.body.alert.id === id).map((c) => c.body.action);
+    expect(actions).toEqual(['opened', 'acknowledged', 'resolved']);
+  });
+
+  it('auto-resolves after the series is normal for the recovery window (event time), and retries a failing webhook', async () => {
+    const base = T0 + 10 * 86_400_000;
+    await send('search', normalSeries(base, 300, STEP));
+    failNext = 2;
+    const spikeT = base + 300 * STEP;
+    await send('search', [{ t: spikeT, v: 5000 }]);
+    const opened = await waitFor(async () => {
+      vigil.runtime.flush();
+      return (await get(`${vigil.url}/api/alerts?service=search&status=firing`)).body.items[0];
+    });
+    // Normal for 5 minutes: still firing (no flapping).
+    await send('search', normalSeries(spikeT + STEP, 5, STEP));
+    vigil.runtime.flush();
+    expect((await get(`${vigil.url}/api/alerts/${opened.id}`)).body.alert.status).toBe('firing');
+    // Normal for the whole recovery window: resolved by itself.
+    await send('search', normalSeries(spikeT + 6 * STEP, 10, STEP));
+    vigil.runtime.flush();
+    const detail = (await get(`${vigil.url}/api/alerts/${opened.id}`)).body;
+    expect(detail.alert.status).toBe('resolved');
+    expect(detail.history.at(-1).action).toBe('auto_resolved');
+
+    // The receiver failed the first two requests; the sender retried with backoff and recorded
+    // every attempt: both deliveries (opened, auto_resolved) end delivered, with two extra attempts.
+    const deliveries = await waitFor(
+      async () => {
+        const d = (await get(`${vigil.url}/api/deliveries?alertId=${opened.id}`)).body.items as Array<{
+          status: string;
+          attempts: number;
+          lastError: string | null;
+        }>;
+        return d.length === 2 && d.every((x) => x.status === 'delivered') ? d : null;
+      },
+      15_000,
+      100,
+    );
+    expect(deliveries.reduce((n, d) => n + d.attempts, 0)).toBe(4);
+    expect(deliveries.every((d) => d.lastError === null)).toBe(true);
+  });
+
+  it('streams points of subscribed series only', async () => {
+    const { ws, messages } = await openSocket();
+    const series = (await get(`${vigil.url}/api/series?service=checkout`)).body.items[0];
+    ws.send(JSON.stringify({ subscribe: { points: [series.id] } }));
+    await waitFor(() => messages.some((m) => m.type === 'subscribed'));
+    await send('checkout', [{ t: T0 + 400 * STEP, v: 101 }]);
+    await send('search', [{ t: T0 + 20 * 86_400_000, v: 101 }]);
+    const point = await waitFor(() => messages.find((m) => m.type === 'point'));
+    expect(point.point.seriesId).toBe(series.id);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(messages.filter((m) => m.type === 'point').every((m) => m.point.seriesId === series.id)).toBe(
+      true,
+    );
+    ws.send('not json');
+    await waitFor(() => messages.some((m) => m.type === 'error'));
+    ws.close();
+  });
+
+  it('does not show the receiver token in /config or /api/receivers', async () => {
+    const config = JSON.stringify((await get(`${vigil.url}/config`)).body);
+    const receivers = JSON.stringify((await get(`${vigil.url}/api/receivers`)).body);
+    expect(config).not.toContain('s3cret');
+    expect(receivers).not.toContain('s3cret');
+    expect(receivers).toContain('ops-hook');
+  });
+});

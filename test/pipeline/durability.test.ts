@@ -1,0 +1,219 @@
+/**
+ * Nothing acknowledged is lost: alerts, history and detector state survive a clean restart,
+ * and a `kill -9` right after responses were sent ends, after restart, in exactly the state an
+ * uninterrupted run reaches.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const T0 = Date.UTC(2026, 1, 1);
+const STEP = 60_000;
+const cleanups: Array<() => void | Promise<void>> = [];
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+/** The requests of a scenario: three series, warm-up, spikes and a level shift, in batches of 40. */
+function scenario(): Array<{ route: string; body: unknown }> {
+  const requests: Array<{ route: string; body: unknown }> = [];
+  const series = ['alpha', 'beta', 'gamma'].map((name, k) => {
+    const pts = normalSeries(T0, 500, STEP, 100 + k * 50);
+    pts[200 + k * 40] = { t: pts[200 + k * 40]!.t, v: 5000 };
+    pts[420] = { t: pts[420]!.t, v: -3000 };
+    return { name, pts };
+  });
+  for (let i = 0; i < 500; i += 40) {
+    const items = series.flatMap(({ name, pts }) =>
+      pts.slice(i, i + 40).map((p) => ({
+        type: 'metric',
+        service: name,
+        endpoint: 'GET:/',
+        metrics: { latency_ms: p.v, status_code: p.v > 1000 ? 503 : 200 },
+        timestamp: p.t,
+      })),
+    );
+    requests.push({ route: '/api/batch', body: { metrics: items } });
+  }
+  return requests;
+}
+
+interface Summary {
+  anomalies: Array<[string, number, number, string]>;
+  alerts: Array<[string, string, string, number, number, string]>;
+  series: Array<[string, number, number]>;
+}
+
+async function summarize(url: string): Promise<Summary> {
+  const anomalies = (await get(`${url}/api/anomalies?limit=1000`)).body.items as Array<{
+    id: string;
+    t: number;
+    score: number;
+    type: string;
+  }>;
+  const alerts = (await get(`${url}/api/alerts?limit=1000`)).body.items as Array<{
+    id: string;
+    seriesId: string;
+    status: string;
+    anomalyCount: number;
+    version: number;
+    severity: string;
+  }>;
+  const series = (await get(`${url}/api/series?limit=1000`)).body.items as Array<{
+    id: string;
+    samples: number;
+    lastValue: number;
+  }>;
+  return {
+    anomalies: anomalies.map((a) => [a.id, a.t, a.score, a.type] as [string, number, number, string]).sort(),
+    alerts: alerts
+      .map(
+        (a) =>
+          [a.id, a.seriesId, a.status, a.anomalyCount, a.version, a.severity] as [
+            string,
+            string,
+            string,
+            number,
+            number,
+            string,
+          ],
+      )
+      .sort(),
+    series: series.map((s) => [s.id, s.samples, s.lastValue] as [string, number, number]).sort(),
+  };
+}
+
+/** Starts `vigil start` as a child process; resolves with its URL once it listens. */
+function spawnVigil(dataDir: string, configFile: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'vigil.js'),
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--no-agent',
+      '--config',
+      configFile,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' },
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const m = /Vigil (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.stderr?.on('data', (d) => {
+      err += d;
+    });
+    child.on('exit', (code) => reject(new Error(`vigil exited with ${code}: ${err}`)));
+  });
+}
+
+describe('durability', () => {
+  it('alerts, history and detector state survive a clean restart without a new warm-up', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    let vigil = await startTestVigil(tmp.dir);
+    const pts = normalSeries(T0, 300, STEP);
+    pts.push({ t: T0 + 300 * STEP, v: 900 });
+    const items = pts.map((p) => ({
+      type: 'metric',
+      service: 'restart',
+      metrics: { x: p.v },
+      timestamp: p.t,
+    }));
+    expect((await post(`${vigil.url}/api/batch`, { metrics: items })).status).toBe(202);
+    vigil.runtime.flush();
+    const alert = (await get(`${vigil.url}/api/alerts?service=restart`)).body.items[0];
+    expect(alert.status).toBe('firing');
+    expect(
+      (await post(`${vigil.url}/api/alerts/${alert.id}/acknowledge`, { by: 'carol', note: 'on it' })).status,
+    ).toBe(200);
+    const before = await summarize(vigil.url);
+    await vigil.close();
+
+    vigil = await startTestVigil(tmp.dir);
+    cleanups.push(() => vigil.close());
+    const after = await summarize(vigil.url);
+    expect(after).toEqual(before);
+    const detail = (await get(`${vigil.url}/api/alerts/${alert.id}`)).body;
+    expect(detail.alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'carol', note: 'on it' });
+    expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['opened', 'acknowledged']);
+    // The detector continued: warmed up, and a new spike is flagged at once.
+    const series = (await get(`${vigil.url}/api/series?service=restart`)).body.items[0];
+    expect(series.warmup).toBe(1);
+    expect(series.samples).toBeGreaterThanOrEqual(300);
+    await post(`${vigil.url}/api/metrics`, {
+      service: 'restart',
+      metrics: { x: 2000 },
+      timestamp: T0 + 305 * STEP,
+    });
+    vigil.runtime.flush();
+    const anomalies = (await get(`${vigil.url}/api/anomalies?service=restart`)).body.items;
+    expect(anomalies.some((a: { t: number }) => a.t === T0 + 305 * STEP)).toBe(true);
+  });
+
+  it('a kill -9 after the responses ends in the same state as an uninterrupted run', async () => {
+    expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first').toBe(true);
+    const requests = scenario();
+
+    // Reference: the whole scenario without interruption.
+    const refDir = tempDir();
+    cleanups.push(refDir.cleanup);
+    const ref = await startTestVigil(refDir.dir);
+    for (const r of requests) expect((await post(`${ref.url}${r.route}`, r.body)).status).toBe(202);
+    ref.runtime.flush();
+    const expected = await summarize(ref.url);
+    await ref.close();
+    expect(expected.anomalies.length).toBeGreaterThan(3);
+    expect(expected.alerts.length).toBeGreaterThan(0);
+
+    // Crash run: half the requests, SIGKILL right after the last 202, restart, the rest.
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const configFile = join(dir.dir, 'vigil.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ storage: { checkpointIntervalMs: 150, flushIntervalMs: 30 } }),
+    );
+    const dataDir = join(dir.dir, 'data');
+    const half = Math.floor(requests.length / 2);
+    const first = await spawnVigil(dataDir, configFile);
+    for (const [i, r] of requests.slice(0, half).entries()) {
+      expect((await post(`${first.url}${r.route}`, r.body)).status).toBe(202);
+      if (i === 2) await new Promise((res) => setTimeout(res, 400)); // let a checkpoint happen mid-run
+    }
+    first.child.kill('SIGKILL');
+    await new Promise((res) => first.child.once('exit', res));
+
+    const second = await spawnVigil(dataDir, configFile);
+    cleanups.push(async () => {
+      second.child.kill('SIGTERM');
+      await new Promise((res) => second.child.once('exit', res));
+    });
+    for (const r of requests.slice(half))
+      expect((await post(`${second.url}${r.route}`, r.body)).status).toBe(202);
+    const actual = await waitFor(async () => {
+      const s = await summarize(second.url);
+      return s.series.length === expected.series.length && s.anomalies.length >= expected.anomalies.length
+        ? s
+        : null;
+    });
+    await new Promise((res) => setTimeout(res, 200));
+    expect(await summarize(second.url)).toEqual(expected);
+    expect(actual.series).toEqual(expected.series);
+  });
+});
