@@ -1,0 +1,123 @@
+/**
+ * One open SQLite connection with the store's pragmas, schema and prepared write statements.
+ * Dropped and rebuilt as a whole when the connection breaks (see `SqliteStore`).
+ */
+import Database from 'better-sqlite3';
+import {
+  ALERT_COLUMNS,
+  ALERT_EVENT_COLUMNS,
+  ANOMALY_COLUMNS,
+  DELIVERY_COLUMNS,
+  LOG_COLUMNS,
+  POINT_COLUMNS,
+  SERIES_COLUMNS,
+} from './rows.js';
+import { migrate } from './schema.js';
+
+export interface ConnectionOptions {
+  /** How long a statement waits for a lock held by another connection, ms. */
+  readonly busyTimeoutMs: number;
+  /** Largest database size, bytes (`PRAGMA max_page_count`); writes past it fail with SQLITE_FULL. */
+  readonly maxBytes?: number;
+}
+
+const placeholders = (columns: string): string =>
+  columns
+    .split(',')
+    .map(() => '?')
+    .join(', ');
+
+/** `INSERT … ON CONFLICT (key) DO UPDATE SET every other column = excluded.column`. */
+function upsert(table: string, columns: string, key: string): string {
+  const sets = columns
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== key)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  return `INSERT INTO ${table} (${columns}) VALUES (${placeholders(columns)}) ON CONFLICT (${key}) DO UPDATE SET ${sets}`;
+}
+
+export class Connection {
+  readonly db: Database.Database;
+  readonly insertSeries: Database.Statement<unknown[]>;
+  readonly insertPoint: Database.Statement<unknown[]>;
+  readonly insertAnomaly: Database.Statement<unknown[]>;
+  readonly upsertAlert: Database.Statement<unknown[]>;
+  readonly insertAlertEvent: Database.Statement<unknown[]>;
+  readonly insertDelivery: Database.Statement<unknown[]>;
+  readonly replaceDelivery: Database.Statement<unknown[]>;
+  readonly insertLog: Database.Statement<unknown[]>;
+  readonly saveMeta: Database.Statement<unknown[]>;
+  readonly saveSeriesState: Database.Statement<unknown[]>;
+  readonly heartbeat: Database.Statement<unknown[]>;
+  readonly readHeartbeat: Database.Statement<unknown[]>;
+  private readonly cache = new Map<string, Database.Statement<unknown[]>>();
+
+  /**
+   * Opens `file` (created when missing), sets WAL journal, `synchronous = NORMAL` (a commit
+   * survives a process crash; a power loss may lose the last commits, never corrupts) and the
+   * busy timeout, then migrates the schema.
+   * @throws the SQLite error when the file cannot be opened or migrated.
+   */
+  constructor(file: string, options: ConnectionOptions) {
+    this.db = new Database(file, { timeout: options.busyTimeoutMs });
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+      this.db.pragma('foreign_keys = OFF');
+      migrate(this.db);
+      if (options.maxBytes !== undefined) {
+        const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+        this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
+      }
+      this.insertSeries = this.db.prepare(upsert('series', SERIES_COLUMNS, 'id'));
+      this.insertPoint = this.db.prepare(
+        `INSERT OR REPLACE INTO points (${POINT_COLUMNS}) VALUES (${placeholders(POINT_COLUMNS)})`,
+      );
+      this.insertAnomaly = this.db.prepare(
+        `INSERT OR REPLACE INTO anomalies (${ANOMALY_COLUMNS}) VALUES (${placeholders(ANOMALY_COLUMNS)})`,
+      );
+      this.upsertAlert = this.db.prepare(upsert('alerts', ALERT_COLUMNS, 'id'));
+      this.insertAlertEvent = this.db.prepare(
+        `INSERT OR REPLACE INTO alert_events (${ALERT_EVENT_COLUMNS}) VALUES (${placeholders(ALERT_EVENT_COLUMNS)})`,
+      );
+      this.insertDelivery = this.db.prepare(
+        `INSERT OR IGNORE INTO deliveries (${DELIVERY_COLUMNS}) VALUES (${placeholders(DELIVERY_COLUMNS)})`,
+      );
+      this.replaceDelivery = this.db.prepare(upsert('deliveries', DELIVERY_COLUMNS, 'id'));
+      this.insertLog = this.db.prepare(
+        `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${placeholders(LOG_COLUMNS)})`,
+      );
+      this.saveMeta = this.db.prepare(
+        'INSERT INTO checkpoint_meta (id, through_seq, taken_at, pipeline) VALUES (1, ?, ?, ?) ' +
+          'ON CONFLICT (id) DO UPDATE SET through_seq = excluded.through_seq, taken_at = excluded.taken_at, ' +
+          'pipeline = excluded.pipeline',
+      );
+      this.saveSeriesState = this.db.prepare(
+        'INSERT INTO series_state (series_id, state) VALUES (?, ?) ' +
+          'ON CONFLICT (series_id) DO UPDATE SET state = excluded.state',
+      );
+      this.heartbeat = this.db.prepare('UPDATE heartbeat SET at = ?, beats = beats + 1 WHERE id = 1');
+      this.readHeartbeat = this.db.prepare('SELECT at, beats FROM heartbeat WHERE id = 1');
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** A prepared statement for `sql`, cached for the life of the connection. */
+  statement(sql: string): Database.Statement<unknown[]> {
+    let statement = this.cache.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
