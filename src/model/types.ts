@@ -146,6 +146,8 @@ export interface Delivery {
 
 /** A kept log message (bounded per service). */
 export interface LogRecord {
+  /** Deterministic id: `<log seq>-<index in record>`, so a replay rewrites the same row. */
+  readonly id: string;
   readonly service: string;
   readonly level: string;
   readonly message: string;

@@ -11,7 +11,8 @@ import type { ActionRefusal } from '../alerting/alert-manager.js';
 import { AlertManager } from '../alerting/alert-manager.js';
 import { deliveriesFor } from '../alerting/notification.js';
 import type { ReceiverConfig } from '../config/index.js';
-import { type DetectorFactory, explainVerdict, type Verdict } from '../engine/index.js';
+import { type DetectorFactory, explainFingerprint, explainVerdict, type ScoredFingerprint, type Verdict } from '../engine/index.js';
+import { seriesId } from '../ingest/series-id.js';
 import type { IngestItem, SampleItem } from '../ingest/items.js';
 import { type RateSample, RateWindows } from '../ingest/rate-windows.js';
 import type {
@@ -26,6 +27,7 @@ import type {
 } from '../model/types.js';
 import type { Checkpoint, WriteBatch } from '../store/types.js';
 import { type LiveSeries, SeriesRegistry } from './series-registry.js';
+import { SystemView } from './system-view.js';
 
 /** Body of an `ingest` log record. */
 export interface IngestBody {
@@ -73,6 +75,7 @@ export interface PipelineOptions {
 }
 
 interface PipelineState {
+  readonly system?: unknown;
   readonly alerts: unknown;
   readonly windows: unknown;
   readonly keys: ReadonlyArray<readonly [string, IngestAnswer & { seq: number }]>;
@@ -88,6 +91,8 @@ export interface PipelineCounters {
 export class Pipeline {
   readonly series: SeriesRegistry;
   readonly alerts: AlertManager;
+  /** Per-service fingerprints and cross-series anomaly correlation. */
+  readonly system: SystemView;
   readonly counters: PipelineCounters = { samples: 0, anomalies: 0 };
   private readonly windows: RateWindows;
   private readonly keys = new Map<string, IngestAnswer & { seq: number }>();
@@ -106,10 +111,12 @@ export class Pipeline {
   private currentSeq = 0;
   private currentReceivedAt = 0;
   private anomalyIndex = 0;
+  private logIndex = 0;
 
   constructor(private readonly options: PipelineOptions) {
     this.series = new SeriesRegistry(options.detectorFactory, { sensitivity: options.sensitivity });
     this.windows = new RateWindows(options.rateWindowMs);
+    this.system = new SystemView(options.rateWindowMs, options.sensitivity);
     this.alerts = new AlertManager(options.alerting, {
       alertChanged: (alert, event, action) => this.onAlertChanged(alert, event, action),
     });
@@ -166,6 +173,7 @@ export class Pipeline {
     this.currentSeq = seq;
     this.currentReceivedAt = receivedAt;
     this.anomalyIndex = 0;
+    this.logIndex = 0;
     this.appliedSeq = seq;
   }
 
@@ -186,10 +194,20 @@ export class Pipeline {
         return;
       case 'request':
         this.windows.request(item.service, item.endpoint, item.t, item.status, this.onRate);
+        for (const scored of this.system.observeRequest(
+          item.service,
+          item.endpoint,
+          item.t,
+          item.latencyMs ?? null,
+          item.status >= 500,
+        )) {
+          if (scored.verdict.anomalous) this.onFingerprintAnomaly(scored);
+        }
         return;
       case 'log':
         this.windows.log(item.service, item.level, item.t, this.onRate);
         this.logs.push({
+          id: `${this.currentSeq}-l${this.logIndex++}`,
           service: item.service,
           level: item.level,
           message: item.message,
@@ -274,6 +292,40 @@ export class Pipeline {
     const alertId = this.alerts.onAnomaly(s, provisional);
     const alert = alertId ? this.alerts.openAlert(alertId) : null;
     const anomaly: Anomaly = { ...base, severity: alert?.severity ?? 'info', alertId };
+    this.system.correlate(anomaly);
+    this.anomalies.push(anomaly);
+    if (!this.replaying) this.options.publish({ type: 'anomaly', anomaly });
+  }
+
+  /**
+   * A service-level anomaly from its fingerprint (request rate, error rate, latency quantiles
+   * together). It becomes an anomaly and alert of the pseudo-series `<service> * fingerprint`,
+   * whose value is the multivariate score.
+   */
+  private onFingerprintAnomaly({ fingerprint, verdict }: ScoredFingerprint): void {
+    this.counters.anomalies++;
+    const key = { service: fingerprint.service, endpoint: '*', metric: 'fingerprint', labels: {} };
+    const series = { ...key, id: seriesId(key) };
+    const base: Omit<Anomaly, 'alertId' | 'severity'> = {
+      id: `${this.currentSeq}-${this.anomalyIndex++}`,
+      seriesId: series.id,
+      ...key,
+      t: fingerprint.windowEnd,
+      value: verdict.score,
+      expected: 0,
+      lower: 0,
+      upper: 0,
+      score: verdict.score,
+      confidence: verdict.warmup,
+      type: 'pattern_change',
+      component: null,
+      outOfDeclaredRange: false,
+      explanation: explainFingerprint(fingerprint, verdict),
+    };
+    const alertId = this.alerts.onAnomaly(series, { ...base, severity: 'low' });
+    const alert = alertId ? this.alerts.openAlert(alertId) : null;
+    const anomaly: Anomaly = { ...base, severity: alert?.severity ?? 'info', alertId };
+    this.system.correlate(anomaly);
     this.anomalies.push(anomaly);
     if (!this.replaying) this.options.publish({ type: 'anomaly', anomaly });
   }
@@ -333,6 +385,7 @@ export class Pipeline {
   /** A checkpoint of the state through the last applied seq (series changed since the last one only). */
   checkpoint(takenAt: number): Checkpoint {
     const pipeline: PipelineState = {
+      system: this.system.snapshot(),
       alerts: this.alerts.snapshot(),
       windows: this.windows.snapshot(),
       keys: [...this.keys.entries()],
@@ -356,6 +409,7 @@ export class Pipeline {
     const fresh = this.series.restore(checkpoint.series);
     const state = checkpoint.pipeline as PipelineState;
     this.alerts.restore(state.alerts);
+    this.system.restore(state.system);
     this.windows.restore(state.windows);
     this.keys.clear();
     for (const [k, v] of state.keys) this.keys.set(k, v);

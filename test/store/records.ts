@@ -123,8 +123,10 @@ export function delivery(over: Partial<Delivery> = {}): Delivery {
   };
 }
 
+let logCounter = 0;
 export function log(over: Partial<LogRecord> = {}): LogRecord {
   return {
+    id: `log-${++logCounter}`,
     service: 'checkout',
     level: 'error',
     message: 'payment gateway timeout',

@@ -1,3 +1,4 @@
+import { closeSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +114,42 @@ describe('SqliteStore recovers by itself', () => {
       store.prune({ pointsMs: 100, logsPerService: 0 });
       store.commit(batch({ points: [point({ t: t + 1 })] }));
       expect(store.points('s1', {}).at(-1)?.t).toBe(t + 1);
+    } finally {
+      store.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('SqliteStore reopens a broken connection', () => {
+  it('throws StoreUnavailableError on an I/O error and works again on the next call', () => {
+    const tmp = tempDir('sqlite-ioerr');
+    const store = SqliteStore.open(tmp.dir);
+    try {
+      store.commit(batch({ points: [point({ t: 1 })] }));
+      // Break the connection for real: close its write-ahead-log descriptor (found through /proc).
+      const wal = `${store.file}-wal`;
+      const fds = readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === wal;
+        } catch {
+          return false;
+        }
+      });
+      expect(fds).toHaveLength(1);
+      closeSync(Number(fds[0]));
+      let thrown: unknown;
+      try {
+        store.commit(batch({ points: [point({ t: 2 })] }));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(StoreUnavailableError);
+      expect((thrown as Error).message).toMatch(/I\/O error occurred \(SQLITE_IOERR/);
+
+      store.commit(batch({ points: [point({ t: 3 })] }));
+      expect(store.points('s1', {}).map((p) => p.t)).toEqual([1, 3]);
+      expect(store.health().ok).toBe(true);
     } finally {
       store.close();
       tmp.remove();

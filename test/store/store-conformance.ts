@@ -332,20 +332,15 @@ export function describeStore(name: string, factory: () => StoreFixture | Promis
 
     describe('logs', () => {
       it('returns the newest first, per service or all', () => {
-        store.commit(
-          batch({
-            logs: [
-              log({ t: 1_000 }),
-              log({ t: 3_000, message: 'retry ok', level: 'info', traceId: null, context: null }),
-              log({ t: 2_000, service: 'search', message: 'slow query' }),
-            ],
-          }),
-        );
-        expect(store.recentLogs('checkout', 10)).toEqual([
-          log({ t: 3_000, message: 'retry ok', level: 'info', traceId: null, context: null }),
-          log({ t: 1_000 }),
-        ]);
-        expect(store.recentLogs(undefined, 10).map((l) => l.t)).toEqual([3_000, 2_000, 1_000]);
+        const first = log({ t: 1_000 });
+        const retry = log({ t: 3_000, message: 'retry ok', level: 'info', traceId: null, context: null });
+        // Two identical messages in the same millisecond are two events: both are kept.
+        const twin = { ...first, id: `${first.id}-twin` };
+        store.commit(batch({ logs: [first, retry, log({ t: 2_000, service: 'search', message: 'slow query' }), twin] }));
+        const got = store.recentLogs('checkout', 10);
+        expect(got[0]).toEqual(retry);
+        expect(got.slice(1).sort((a, b) => a.id.localeCompare(b.id))).toEqual([first, twin]);
+        expect(store.recentLogs(undefined, 10).map((l) => l.t)).toEqual([3_000, 2_000, 1_000, 1_000]);
         expect(store.recentLogs(undefined, 1).map((l) => l.t)).toEqual([3_000]);
         expect(store.recentLogs('nope', 10)).toEqual([]);
       });

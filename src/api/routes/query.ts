@@ -70,6 +70,10 @@ const deliveriesQuery = z
   })
   .strict();
 const logsQuery = z.object({ service: text.optional(), limit: limit(1000, 100) }).strict();
+const fingerprintsQuery = z
+  .object({ service: text.optional(), from: time.optional(), to: time.optional(), limit: limit(360, 60) })
+  .strict();
+const correlationsQuery = z.object({ from: time.optional(), to: time.optional(), limit: limit(1000, 100) }).strict();
 
 /** Parses a query string with a schema, answering 400 naming each bad parameter. */
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
@@ -127,6 +131,36 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/deliveries', async (req) => ({
     items: store().deliveries(defined(parseQuery(deliveriesQuery, req.query))),
   }));
+
+  app.get('/api/fingerprints', async (req) => {
+    const q = parseQuery(fingerprintsQuery, req.query);
+    const system = ctx.runtime.pipeline.system;
+    const services = system.fingerprints(q.service).map(({ service, points }) => {
+      const inRange = points.filter(
+        (p) => (q.from === undefined || p.fingerprint.windowEnd >= q.from) && (q.to === undefined || p.fingerprint.windowStart <= q.to),
+      );
+      return {
+        service,
+        points: inRange.slice(-q.limit).map(({ fingerprint, verdict }) => ({
+          ...fingerprint,
+          score: verdict.score,
+          anomalous: verdict.anomalous,
+          warmup: verdict.warmup,
+          contributions: verdict.contributions,
+          expected: verdict.expected,
+        })),
+      };
+    });
+    return { windowMs: system.fingerprintWindowMs, services };
+  });
+
+  app.get('/api/correlations', async (req) => {
+    const q = parseQuery(correlationsQuery, req.query);
+    const groups = ctx.runtime.pipeline.system
+      .groups()
+      .filter((g) => (q.from === undefined || g.last >= q.from) && (q.to === undefined || g.first <= q.to));
+    return { total: groups.length, groups: groups.slice(-q.limit).reverse() };
+  });
 
   app.get('/api/logs', async (req) => {
     const q = parseQuery(logsQuery, req.query);

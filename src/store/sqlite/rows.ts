@@ -4,7 +4,6 @@
  * Writes bind positional parameters (fastest in better-sqlite3); booleans become 0/1, labels and
  * log contexts JSON text. SQLite stores NaN as NULL, so nullable numeric columns read back as NaN.
  */
-import { createHash } from 'node:crypto';
 import type {
   Alert,
   AlertEvent,
@@ -235,13 +234,11 @@ export const LOG_COLUMNS = 'key, service, level, message, t, trace_id, context';
  */
 export function logParams(l: LogRecord): unknown[] {
   const context = l.context === null ? null : JSON.stringify(l.context);
-  const key = createHash('sha1')
-    .update(JSON.stringify([l.service, l.level, l.message, l.t, l.traceId, context]))
-    .digest('base64url');
-  return [key, l.service, l.level, l.message, l.t, l.traceId, context];
+  return [l.id, l.service, l.level, l.message, l.t, l.traceId, context];
 }
 export function toLog(r: Row): LogRecord {
   return {
+    id: r.key as string,
     service: r.service as string,
     level: r.level as string,
     message: r.message as string,

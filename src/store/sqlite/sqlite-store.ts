@@ -5,7 +5,7 @@
  *   prepared statements with positional parameters. Every row has a deterministic key, so
  *   re-committing a batch (log replay) rewrites the same rows: points by (series, t), anomalies
  *   and alerts by id, alert events by (alert, seq), deliveries insert-or-ignore (progress kept),
- *   logs by a content hash.
+ *   logs by their id (`<log seq>-l<index>`).
  * - Reads: filters map to indexed columns; statements are cached per SQL text.
  * - Failures caused by the environment (SQLITE_BUSY, _FULL, _IOERR, _READONLY, _CANTOPEN) throw
  *   {@link StoreUnavailableError}; after an I/O or read-only error the connection is reopened
@@ -307,7 +307,7 @@ export class SqliteStore implements Store {
       (
         c
           .statement(
-            `SELECT service, level, message, t, trace_id, context FROM logs${f.sql} ORDER BY t DESC, rowid DESC LIMIT ?`,
+            `SELECT key, service, level, message, t, trace_id, context FROM logs${f.sql} ORDER BY t DESC, rowid DESC LIMIT ?`,
           )
           .all(...f.params, limitOf(limit, 0)) as Row[]
       ).map(toLog),
