@@ -54,6 +54,15 @@ export function createMetrics(runtime: Runtime): VigilMetrics {
       this.inc(pipeline.counters.anomalies);
     },
   });
+  new Counter({
+    name: 'vigil_items_failed_total',
+    help: 'Accepted items the pipeline could not apply (each is logged as an error)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(pipeline.counters.failedItems);
+    },
+  });
   new Gauge({
     name: 'vigil_ingest_log_bytes',
     help: 'Size of the write-ahead ingest log on disk',

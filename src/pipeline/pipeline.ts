@@ -70,6 +70,8 @@ export interface PipelineOptions {
   readonly publish: (event: LiveEvent) => void;
   /** Every stored point, for live subscribers; not called while replaying. */
   readonly onPoint?: (point: PointRecord) => void;
+  /** Called when a logged item cannot be applied (it is skipped; the rest of the record applies). */
+  readonly onItemError?: (error: unknown, item: IngestItem) => void;
   /** Idempotency keys remembered (oldest forgotten first). */
   readonly idempotencyCapacity?: number;
 }
@@ -85,6 +87,8 @@ interface PipelineState {
 export interface PipelineCounters {
   samples: number;
   anomalies: number;
+  /** Logged items the pipeline could not apply (a bug or an engine precondition; each is logged). */
+  failedItems: number;
 }
 
 /** Applies log records and accumulates the derived rows. */
@@ -93,7 +97,7 @@ export class Pipeline {
   readonly alerts: AlertManager;
   /** Per-service fingerprints and cross-series anomaly correlation. */
   readonly system: SystemView;
-  readonly counters: PipelineCounters = { samples: 0, anomalies: 0 };
+  readonly counters: PipelineCounters = { samples: 0, anomalies: 0, failedItems: 0 };
   private readonly windows: RateWindows;
   private readonly keys = new Map<string, IngestAnswer & { seq: number }>();
   private replaying = false;
@@ -140,7 +144,16 @@ export class Pipeline {
   /** Applies an `ingest` record. */
   applyIngest(seq: number, receivedAt: number, body: IngestBody): void {
     this.begin(seq, receivedAt);
-    for (const item of body.items) this.applyItem(item);
+    for (const item of body.items) {
+      try {
+        this.applyItem(item);
+      } catch (err) {
+        // A logged record must always apply (or replay would fail at every start): an item the
+        // engine refuses is counted and reported, and the rest of the record goes on.
+        this.counters.failedItems++;
+        this.options.onItemError?.(err, item);
+      }
+    }
     if (body.key !== undefined) this.remember(body.key, { ...body.answer, seq });
   }
 
@@ -198,7 +211,7 @@ export class Pipeline {
           item.service,
           item.endpoint,
           item.t,
-          item.latencyMs ?? null,
+          item.latencyMs !== undefined && item.latencyMs >= 0 ? item.latencyMs : null,
           item.status >= 500,
         )) {
           if (scored.verdict.anomalous) this.onFingerprintAnomaly(scored);

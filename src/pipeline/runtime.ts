@@ -57,6 +57,7 @@ export class Runtime {
       publicUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`,
       publish: (event) => storage.bus.publish(event),
       onPoint: (point) => this.pointListener?.(point),
+      onItemError: (err, item) => this.logger.error({ err, item }, 'ingest item could not be applied; skipped'),
     });
   }
 
