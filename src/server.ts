@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
-import { WebhookSender } from './alerting/webhook-sender.js';
+import { DeliverySender } from './alerting/receivers/index.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { defaultDetectorFactory } from './engine/index.js';
@@ -60,7 +60,12 @@ export async function startVigil(config: Config, options: { logger?: Logger } = 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-  const sender = new WebhookSender({ receivers: config.alerting.receivers, store: storage.store, logger });
+  const sender = new DeliverySender({
+    receivers: config.alerting.receivers,
+    store: storage.store,
+    logger,
+    allowPrivate: true, // → config.security.allowPrivateReceivers once the security section is merged
+  });
   sender.start();
   let closing: Promise<void> | null = null;
   return {

@@ -109,7 +109,9 @@ export class AlertManager {
       else this.sink.alertChanged(updated, null, 'updated');
       return a.id;
     }
-    const times = (this.pending.get(series.id) ?? []).filter((t) => anomaly.t - t < this.options.triggerWindowMs);
+    const times = (this.pending.get(series.id) ?? []).filter(
+      (t) => anomaly.t - t < this.options.triggerWindowMs,
+    );
     times.push(anomaly.t);
     if (times.length < this.options.triggerCount) {
       this.pending.set(series.id, times);
@@ -158,7 +160,13 @@ export class AlertManager {
       return;
     }
     if (t - current.alert.lastAnomalyAt >= this.options.recoveryWindowMs) {
-      this.close(current, 'auto_resolved', t, null, `normal for ${Math.round((t - current.alert.lastAnomalyAt) / 1000)} s`);
+      this.close(
+        current,
+        'auto_resolved',
+        t,
+        null,
+        `normal for ${Math.round((t - current.alert.lastAnomalyAt) / 1000)} s`,
+      );
     }
   }
 
@@ -186,7 +194,13 @@ export class AlertManager {
     return updated;
   }
 
-  private close(current: OpenAlert, action: 'resolved' | 'auto_resolved', at: number, by: string | null, note: string | null) {
+  private close(
+    current: OpenAlert,
+    action: 'resolved' | 'auto_resolved',
+    at: number,
+    by: string | null,
+    note: string | null,
+  ) {
     const a = current.alert;
     const resolved: Alert = {
       ...a,
@@ -206,7 +220,13 @@ export class AlertManager {
     entry.alert = alert;
   }
 
-  private record(entry: OpenAlert, action: AlertAction, at: number, by: string | null, note: string | null): void {
+  private record(
+    entry: OpenAlert,
+    action: AlertAction,
+    at: number,
+    by: string | null,
+    note: string | null,
+  ): void {
     entry.historyLength += 1;
     const a = entry.alert;
     const event: AlertEvent = {

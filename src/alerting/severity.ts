@@ -26,7 +26,12 @@ export interface SeverityOptions {
  * @param confidence in [0, 1]
  * @param durationMs event time from first to latest anomaly, ms
  */
-export function severityFor(score: number, confidence: number, durationMs: number, options: SeverityOptions): Severity {
+export function severityFor(
+  score: number,
+  confidence: number,
+  durationMs: number,
+  options: SeverityOptions,
+): Severity {
   let rank = score >= options.criticalScore ? 4 : score >= 0.99 ? 3 : score >= 0.9 ? 2 : 1;
   if (confidence < 0.5) rank -= 1;
   if (durationMs >= 3_600_000) rank += 2;

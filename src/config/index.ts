@@ -5,19 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type ReceiverConfig, receiverConfigSchema, redactReceiver } from '../alerting/receivers/config.js';
+import { routeTreeSchema } from '../alerting/routing/schema.js';
+import { unknownReceivers } from '../alerting/routing/tree.js';
 
-const receiverSchema = z
-  .object({
-    name: z.string().min(1).max(100),
-    type: z.literal('webhook'),
-    /** Target URL; may carry a token, so it is redacted in `/config`. */
-    url: z.url(),
-    /** Extra headers (values redacted in `/config`). */
-    headers: z.record(z.string(), z.string()).default({}),
-    /** Minimum severity that is sent. */
-    minSeverity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('info'),
-  })
-  .strict();
+export type { ReceiverConfig };
 
 /** The configuration schema; every field has a default, unknown keys are rejected. */
 export const configSchema = z
@@ -86,15 +78,37 @@ export const configSchema = z
         recoveryWindowMs: z.number().int().min(0).default(600_000),
         /** Anomalies scoring at least this are `critical` immediately. */
         criticalScore: z.number().min(0).max(1).default(0.999),
-        receivers: z.array(receiverSchema).default([]),
+        /** Webhook, Slack, Teams, PagerDuty and email receivers; names are unique. */
+        receivers: z.array(receiverConfigSchema).default([]),
+        /** Routing tree (Alertmanager semantics); without it every receiver gets every change at once. */
+        routing: routeTreeSchema.optional(),
+        /** An open critical alert mutes lower-severity alerts of the same service. */
+        inhibit: z.boolean().default(true),
       })
       .strict()
+      .superRefine((alerting, ctx) => {
+        const names = new Set<string>();
+        for (const [i, r] of alerting.receivers.entries()) {
+          if (names.has(r.name))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['receivers', i, 'name'],
+              message: `duplicate receiver name "${r.name}"`,
+            });
+          names.add(r.name);
+        }
+        if (alerting.routing) {
+          for (const issue of unknownReceivers(alerting.routing, names))
+            ctx.addIssue({ code: 'custom', path: ['routing', ...issue.path], message: issue.message });
+        }
+      })
       .default({
         triggerCount: 1,
         triggerWindowMs: 300_000,
         recoveryWindowMs: 600_000,
         criticalScore: 0.999,
         receivers: [],
+        inhibit: true,
       }),
     agent: z
       .object({
@@ -114,7 +128,6 @@ export const configSchema = z
 
 /** The validated, frozen configuration. */
 export type Config = Readonly<z.infer<typeof configSchema>>;
-export type ReceiverConfig = z.infer<typeof receiverSchema>;
 
 /** A configuration that failed validation; `issues` name each bad key. */
 export class ConfigError extends Error {
@@ -202,11 +215,7 @@ export function redactConfig(config: Config): unknown {
     ...config,
     alerting: {
       ...config.alerting,
-      receivers: config.alerting.receivers.map((r) => ({
-        ...r,
-        url: redactUrl(r.url),
-        headers: Object.fromEntries(Object.keys(r.headers).map((k) => [k, '[redacted]'])),
-      })),
+      receivers: config.alerting.receivers.map(redactReceiver),
     },
   };
 }

@@ -9,12 +9,25 @@
 
 import type { ActionRefusal } from '../alerting/alert-manager.js';
 import { AlertManager } from '../alerting/alert-manager.js';
-import { deliveriesFor } from '../alerting/notification.js';
+import {
+  type AnomalyValues,
+  createNotifier,
+  type Notifier,
+  type NotifierSnapshot,
+  type RouteTreeConfig,
+} from '../alerting/routing/index.js';
+import type { Silence } from '../alerting/silences/index.js';
 import type { ReceiverConfig } from '../config/index.js';
-import { type DetectorFactory, explainFingerprint, explainVerdict, type ScoredFingerprint, type Verdict } from '../engine/index.js';
-import { seriesId } from '../ingest/series-id.js';
+import {
+  type DetectorFactory,
+  explainFingerprint,
+  explainVerdict,
+  type ScoredFingerprint,
+  type Verdict,
+} from '../engine/index.js';
 import type { IngestItem, SampleItem } from '../ingest/items.js';
 import { type RateSample, RateWindows } from '../ingest/rate-windows.js';
+import { seriesId } from '../ingest/series-id.js';
 import type {
   Alert,
   AlertAction,
@@ -65,6 +78,10 @@ export interface PipelineOptions {
     readonly criticalScore: number;
   };
   readonly receivers: readonly ReceiverConfig[];
+  /** `config.alerting.routing`; undefined keeps the legacy fan-out to every receiver. */
+  readonly routing?: RouteTreeConfig | undefined;
+  /** `config.alerting.inhibit` (default true). */
+  readonly inhibit?: boolean | undefined;
   readonly publicUrl: string;
   /** Live events (anomalies, alert changes) as they are produced; not called while replaying. */
   readonly publish: (event: LiveEvent) => void;
@@ -81,7 +98,17 @@ interface PipelineState {
   readonly alerts: unknown;
   readonly windows: unknown;
   readonly keys: ReadonlyArray<readonly [string, IngestAnswer & { seq: number }]>;
+  /** Routing groups, open alerts and silences (absent in checkpoints from before routing). */
+  readonly notifier?: NotifierSnapshot | null;
 }
+
+/** Body of a `silence` log record: create/replace a silence, or expire one now. */
+export type SilenceBody =
+  | { readonly op: 'upsert'; readonly silence: Silence }
+  | { readonly op: 'expire'; readonly id: string };
+
+/** Expired silences are kept this long for display, then dropped from the state, ms. */
+const EXPIRED_SILENCE_KEEP_MS = 24 * 3_600_000;
 
 /** Counters of what the pipeline has processed (for `/metrics`). */
 export interface PipelineCounters {
@@ -114,12 +141,22 @@ export class Pipeline {
   // Context of the record being applied.
   private currentSeq = 0;
   private currentReceivedAt = 0;
+  /** Actual/expected of the anomaly being applied, for the notification it may cause. */
+  private currentValues: AnomalyValues | null = null;
+  /** Routing, grouping, silences, inhibition → deliveries; null without receivers. */
+  private readonly notifier: Notifier | null;
   private anomalyIndex = 0;
   private logIndex = 0;
 
   constructor(private readonly options: PipelineOptions) {
     this.series = new SeriesRegistry(options.detectorFactory, { sensitivity: options.sensitivity });
     this.windows = new RateWindows(options.rateWindowMs);
+    this.notifier = createNotifier({
+      receivers: options.receivers,
+      routing: options.routing,
+      publicUrl: options.publicUrl,
+      inhibit: options.inhibit,
+    });
     this.system = new SystemView(options.rateWindowMs, options.sensitivity);
     this.alerts = new AlertManager(options.alerting, {
       alertChanged: (alert, event, action) => this.onAlertChanged(alert, event, action),
@@ -155,18 +192,64 @@ export class Pipeline {
       }
     }
     if (body.key !== undefined) this.remember(body.key, { ...body.answer, seq });
+    this.flushNotifications();
+  }
+
+  /**
+   * Applies a `tick` record: lets group waits, intervals and repeats elapse at its time. The
+   * runtime appends one when {@link nextNotificationAt} has passed, so notifications that
+   * depend only on time are decided from the log too and replay identically.
+   */
+  applyTick(seq: number, receivedAt: number): void {
+    this.begin(seq, receivedAt);
+    this.flushNotifications();
+  }
+
+  /** Applies a `silence` record (create/replace, or expire at the record's time). */
+  applySilence(seq: number, receivedAt: number, body: SilenceBody): void {
+    this.begin(seq, receivedAt);
+    if (!this.notifier) return;
+    const byId = new Map(this.notifier.currentSilences.map((s) => [s.id, s]));
+    if (body.op === 'upsert') byId.set(body.silence.id, body.silence);
+    else {
+      const s = byId.get(body.id);
+      if (s && s.endsAt > receivedAt) byId.set(s.id, { ...s, endsAt: Math.max(s.startsAt + 1, receivedAt) });
+    }
+    this.notifier.setSilences(
+      [...byId.values()].filter((s) => s.endsAt > receivedAt - EXPIRED_SILENCE_KEEP_MS),
+    );
+    this.flushNotifications();
+  }
+
+  /** The silences known (active, pending, and expired within the last day). */
+  get silences(): readonly Silence[] {
+    return this.notifier?.currentSilences ?? [];
+  }
+
+  /** Wall time (Unix ms) at which a `tick` record should be applied, or null when none is needed. */
+  nextNotificationAt(): number | null {
+    return this.notifier?.nextWakeAt(this.currentReceivedAt) ?? null;
+  }
+
+  private flushNotifications(): void {
+    if (!this.notifier) return;
+    for (const d of this.notifier.flush(this.currentReceivedAt)) this.deliveries.push(d);
   }
 
   /** Applies an `alert_action` record. */
   applyAction(seq: number, receivedAt: number, body: AlertActionBody): Alert | ActionRefusal {
     this.begin(seq, receivedAt);
-    return this.alerts.act({ ...body, at: receivedAt });
+    const result = this.alerts.act({ ...body, at: receivedAt });
+    this.flushNotifications();
+    return result;
   }
 
   /** Applies any record from the log (used by replay). */
   applyRecord(seq: number, kind: string, receivedAt: number, body: unknown): void {
     if (kind === 'ingest') this.applyIngest(seq, receivedAt, body as IngestBody);
     else if (kind === 'alert_action') this.applyAction(seq, receivedAt, body as AlertActionBody);
+    else if (kind === 'tick') this.applyTick(seq, receivedAt);
+    else if (kind === 'silence') this.applySilence(seq, receivedAt, body as SilenceBody);
     else throw new Error(`unknown ingest log record kind "${kind}" at seq ${seq}`);
   }
 
@@ -302,7 +385,9 @@ export class Pipeline {
       explanation,
     };
     const provisional: Omit<Anomaly, 'alertId'> = { ...base, severity: 'low' };
+    this.currentValues = { value: item.v, expected: verdict.expected };
     const alertId = this.alerts.onAnomaly(s, provisional);
+    this.currentValues = null;
     const alert = alertId ? this.alerts.openAlert(alertId) : null;
     const anomaly: Anomaly = { ...base, severity: alert?.severity ?? 'info', alertId };
     this.system.correlate(anomaly);
@@ -346,15 +431,7 @@ export class Pipeline {
   private onAlertChanged(alert: Alert, event: AlertEvent | null, action: AlertAction): void {
     this.alertRows.set(alert.id, alert);
     if (event) this.alertEvents.push(event);
-    for (const d of deliveriesFor(
-      alert,
-      action,
-      this.options.receivers,
-      this.options.publicUrl,
-      this.currentReceivedAt,
-    )) {
-      this.deliveries.push(d);
-    }
+    this.notifier?.alertChanged(alert, action, this.currentValues, this.currentReceivedAt);
     if (!this.replaying && action !== 'updated') this.options.publish({ type: 'alert', alert, action });
   }
 
@@ -402,6 +479,7 @@ export class Pipeline {
       alerts: this.alerts.snapshot(),
       windows: this.windows.snapshot(),
       keys: [...this.keys.entries()],
+      notifier: this.notifier?.snapshot() ?? null,
     };
     return { throughSeq: this.appliedSeq, takenAt, series: this.series.drainCheckpoint(), pipeline };
   }
@@ -426,6 +504,7 @@ export class Pipeline {
     this.windows.restore(state.windows);
     this.keys.clear();
     for (const [k, v] of state.keys) this.keys.set(k, v);
+    if (this.notifier && state.notifier) this.notifier.restore(state.notifier);
     this.appliedSeq = checkpoint.throughSeq;
     return fresh;
   }

@@ -36,6 +36,7 @@ export class Runtime {
   private flushTimer: NodeJS.Timeout | null = null;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
+  private notifyTimer: NodeJS.Timeout | null = null;
   private storeError: string | null = null;
   private lastFailureAt = 0;
   private stopped = false;
@@ -54,10 +55,13 @@ export class Runtime {
       rateWindowMs: config.detection.rateWindowMs,
       alerting: config.alerting,
       receivers: config.alerting.receivers,
+      routing: config.alerting.routing,
+      inhibit: config.alerting.inhibit,
       publicUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`,
       publish: (event) => storage.bus.publish(event),
       onPoint: (point) => this.pointListener?.(point),
-      onItemError: (err, item) => this.logger.error({ err, item }, 'ingest item could not be applied; skipped'),
+      onItemError: (err, item) =>
+        this.logger.error({ err, item }, 'ingest item could not be applied; skipped'),
     });
   }
 
@@ -75,7 +79,8 @@ export class Runtime {
     const started = performance.now();
     const checkpoint = this.storage.store.loadCheckpoint();
     const fresh = checkpoint ? this.pipeline.restore(checkpoint) : 0;
-    if (fresh > 0) this.logger.warn({ series: fresh }, 'detector state of an older version: these series warm up again');
+    if (fresh > 0)
+      this.logger.warn({ series: fresh }, 'detector state of an older version: these series warm up again');
     let replayed = 0;
     this.pipeline.replay(() => {
       for (const entry of this.storage.log.readAfter(this.pipeline.lastAppliedSeq)) {
@@ -98,7 +103,8 @@ export class Runtime {
     this.flushTimer = setInterval(() => this.flushTick(), s.flushIntervalMs);
     this.checkpointTimer = setInterval(() => this.checkpoint(Date.now()), s.checkpointIntervalMs);
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
-    for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer]) t.unref();
+    this.notifyTimer = setInterval(() => this.notifyTick(Date.now()), 1000);
+    for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer, this.notifyTimer]) t.unref();
     return replayed;
   }
 
@@ -144,6 +150,25 @@ export class Runtime {
     this.assertWritable();
     const seq = this.storage.log.append('alert_action', now, body);
     return this.pipeline.applyAction(seq, now, body);
+  }
+
+  /**
+   * Appends and applies a `tick` record when a notification group is due (group wait,
+   * interval or repeat elapsed, a silence started or ended), so time-driven notifications are
+   * decided from the log like everything else. Nothing is written while nothing is due.
+   * @returns whether a tick was applied
+   */
+  notifyTick(now: number): boolean {
+    const due = this.pipeline.nextNotificationAt();
+    if (due === null || due > now || this.stopped || this.storeError !== null) return false;
+    try {
+      const seq = this.storage.log.append('tick', now, {});
+      this.pipeline.applyTick(seq, now);
+      return true;
+    } catch (err) {
+      this.logger.warn({ err }, 'notification tick not logged');
+      return false;
+    }
   }
 
   /** Timer-driven flush: while the store fails, retries at most once a second (a locked database blocks for its busy timeout). */
@@ -205,7 +230,8 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer]) if (t) clearInterval(t);
+    for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer, this.notifyTimer])
+      if (t) clearInterval(t);
     this.checkpoint(Date.now());
     await this.storage.log.flush();
     await this.storage.log.close();

@@ -47,7 +47,13 @@ export class SystemView {
   }
 
   /** Feeds one request; returns the fingerprints it closed, scored. */
-  observeRequest(service: string, endpoint: string, t: number, latencyMs: number | null, isError: boolean): ScoredFingerprint[] {
+  observeRequest(
+    service: string,
+    endpoint: string,
+    t: number,
+    latencyMs: number | null,
+    isError: boolean,
+  ): ScoredFingerprint[] {
     const scored = this.monitor.observeRequest(service, endpoint, t, latencyMs, isError);
     for (const s of scored) {
       const list = this.recent.get(s.fingerprint.service) ?? [];
@@ -90,7 +96,10 @@ export class SystemView {
   /** Restores a state made by {@link snapshot}; unreadable parts start fresh. */
   restore(state: unknown): void {
     const s = state as Partial<SystemViewState> | undefined;
-    this.monitor = new FingerprintMonitor({ fingerprints: { windowMs: this.windowMs }, detector: { sensitivity: this.sensitivity } });
+    this.monitor = new FingerprintMonitor({
+      fingerprints: { windowMs: this.windowMs },
+      detector: { sensitivity: this.sensitivity },
+    });
     this.recent.clear();
     if (!s) return;
     for (const [service, snap] of Object.entries(s.detectors ?? {})) {

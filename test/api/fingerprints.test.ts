@@ -21,7 +21,13 @@ afterAll(async () => {
   cleanup();
 });
 
-function requests(fromMs: number, toMs: number, stepMs: number, latency: (i: number) => number, errorEvery: number) {
+function requests(
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  latency: (i: number) => number,
+  errorEvery: number,
+) {
   const items = [];
   let i = 0;
   for (let t = fromMs; t < toMs; t += stepMs, i++) {
@@ -49,7 +55,12 @@ describe('fingerprints and correlations', () => {
 
     const fp = (await get(`${vigil.url}/api/fingerprints?service=orders&limit=360`)).body;
     expect(fp.windowMs).toBe(1000);
-    const points = fp.services[0].points as Array<{ windowStart: number; anomalous: boolean; features: Record<string, number>; warmup: number }>;
+    const points = fp.services[0].points as Array<{
+      windowStart: number;
+      anomalous: boolean;
+      features: Record<string, number>;
+      warmup: number;
+    }>;
     expect(points.length).toBeGreaterThan(100);
     const before = points.filter((p) => p.windowStart < faultStart);
     expect(before.at(-1)?.warmup).toBe(1);

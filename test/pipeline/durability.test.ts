@@ -142,6 +142,7 @@ describe('durability', () => {
     expect(
       (await post(`${vigil.url}/api/alerts/${alert.id}/acknowledge`, { by: 'carol', note: 'on it' })).status,
     ).toBe(200);
+    vigil.runtime.flush();
     const before = await summarize(vigil.url);
     await vigil.close();
 

@@ -71,7 +71,7 @@ export function opsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     items: ctx.config.alerting.receivers.map((r) => ({
       name: r.name,
       type: r.type,
-      url: redactUrl(r.url),
+      url: r.type === 'email' ? `smtp://${r.smtp.host}:${r.smtp.port}` : redactUrl(r.url),
       minSeverity: r.minSeverity,
       lastDelivery: store().deliveries({ receiver: r.name, limit: 1 })[0] ?? null,
     })),

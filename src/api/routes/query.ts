@@ -73,7 +73,9 @@ const logsQuery = z.object({ service: text.optional(), limit: limit(1000, 100) }
 const fingerprintsQuery = z
   .object({ service: text.optional(), from: time.optional(), to: time.optional(), limit: limit(360, 60) })
   .strict();
-const correlationsQuery = z.object({ from: time.optional(), to: time.optional(), limit: limit(1000, 100) }).strict();
+const correlationsQuery = z
+  .object({ from: time.optional(), to: time.optional(), limit: limit(1000, 100) })
+  .strict();
 
 /** Parses a query string with a schema, answering 400 naming each bad parameter. */
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
@@ -137,7 +139,9 @@ export function queryRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const system = ctx.runtime.pipeline.system;
     const services = system.fingerprints(q.service).map(({ service, points }) => {
       const inRange = points.filter(
-        (p) => (q.from === undefined || p.fingerprint.windowEnd >= q.from) && (q.to === undefined || p.fingerprint.windowStart <= q.to),
+        (p) =>
+          (q.from === undefined || p.fingerprint.windowEnd >= q.from) &&
+          (q.to === undefined || p.fingerprint.windowStart <= q.to),
       );
       return {
         service,

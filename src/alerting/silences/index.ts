@@ -1,0 +1,16 @@
+/** Silences and inhibition: pure decisions on whether an alert is muted. */
+
+export { inhibitedBy, isInhibited } from './inhibition.js';
+export {
+  expiringSoon,
+  isSilenced,
+  nextSilenceChange,
+  type Silence,
+  type SilenceMatcher,
+  type SilenceState,
+  silencedBy,
+  silenceMatcherSchema,
+  silenceMatches,
+  silenceSchema,
+  silenceState,
+} from './silence.js';
