@@ -1,0 +1,85 @@
+/**
+ * Acknowledge / resolve buttons for an alert. Each opens a modal <dialog> asking for an
+ * optional note (and who you are, remembered in localStorage), then POSTs the action.
+ */
+import { type Alert, api } from '../lib/api.js';
+import { h } from '../lib/dom.js';
+
+const BY_KEY = 'vigil-user';
+
+/** Buttons for the actions allowed in `alert`'s status; `onDone` gets the updated alert. */
+export function alertActions(alert: Alert, onDone: (a: Alert) => void): HTMLElement {
+  const wrap = h('span', { class: 'actions' });
+  if (alert.status === 'firing') wrap.append(button(alert, 'acknowledge', onDone));
+  if (alert.status !== 'resolved') wrap.append(button(alert, 'resolve', onDone));
+  return wrap;
+}
+
+function button(alert: Alert, action: 'acknowledge' | 'resolve', onDone: (a: Alert) => void): HTMLElement {
+  const text = action === 'acknowledge' ? 'Acknowledge' : 'Resolve';
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: `btn btn-${action}`,
+      'data-action': action,
+      onclick: () => openDialog(alert, action, onDone),
+    },
+    text,
+  );
+}
+
+function openDialog(alert: Alert, action: 'acknowledge' | 'resolve', onDone: (a: Alert) => void): void {
+  const by = h('input', { name: 'by', value: localStorage.getItem(BY_KEY) ?? '', autocomplete: 'username' });
+  const note = h('textarea', { name: 'note', rows: 3, maxlength: 2000 });
+  const status = h('p', { class: 'error', role: 'alert', hidden: true });
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'btn btn-primary' },
+    action === 'acknowledge' ? 'Acknowledge' : 'Resolve',
+  );
+  const dialog = h(
+    'dialog',
+    { class: 'dialog', 'aria-labelledby': 'dlg-title' },
+    h(
+      'form',
+      {
+        method: 'dialog',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          submit.disabled = true;
+          const body: { by?: string; note?: string } = {};
+          if (by.value.trim() !== '') body.by = by.value.trim();
+          if (note.value.trim() !== '') body.note = note.value.trim();
+          localStorage.setItem(BY_KEY, by.value.trim());
+          api.alertAction(alert.id, action, body).then(
+            (res) => {
+              dialog.close();
+              onDone(res.alert);
+            },
+            (err: unknown) => {
+              status.textContent = err instanceof Error ? err.message : String(err);
+              status.hidden = false;
+              submit.disabled = false;
+            },
+          );
+        },
+      },
+      h('h2', { id: 'dlg-title' }, `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} alert`),
+      h('p', { class: 'muted' }, alert.summary),
+      h('label', { class: 'field' }, h('span', null, 'Your name (optional)'), by),
+      h('label', { class: 'field' }, h('span', null, 'Note (optional)'), note),
+      status,
+      h(
+        'div',
+        { class: 'dialog-buttons' },
+        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
+        submit,
+      ),
+    ),
+  );
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  note.focus();
+}

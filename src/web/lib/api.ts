@@ -1,0 +1,134 @@
+/**
+ * Typed client for Vigil's REST API (contract: notes/api.md; records: src/model/types.ts).
+ * Every function rejects with {@link ApiError} on a non-2xx answer or a network failure.
+ */
+import type {
+  Alert,
+  AlertEvent,
+  AlertStatus,
+  Anomaly,
+  Delivery,
+  PointRecord,
+  SeriesInfo,
+  Severity,
+} from '../../model/types.js';
+
+/** A failed API call: HTTP status (0 for network errors), the server's `code` and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A page of a list endpoint. */
+export interface Page<T> {
+  readonly total: number;
+  readonly items: readonly T[];
+}
+
+/** `GET /api/stats`. */
+export interface Stats {
+  readonly version: string;
+  readonly uptimeS: number;
+  readonly ingest: {
+    readonly pointsAccepted: number;
+    readonly pointsRejected: number;
+    /** In the contract (notes/api.md) but not sent by every server version. */
+    readonly requests?: number;
+    readonly ratePerSec: number;
+  };
+  readonly seriesCount: number;
+  readonly alertsOpen: Readonly<Record<Severity, number>>;
+  readonly store: { readonly ok: boolean; readonly detail: string; readonly latencyMs: number };
+  readonly anomalyRatePerService: readonly {
+    readonly service: string;
+    /** Bucket start (Unix ms), anomalies, and points when the server reports them; buckets may be sparse. */
+    readonly buckets: readonly { readonly t: number; readonly anomalies: number; readonly points?: number }[];
+  }[];
+}
+
+/** A webhook receiver as `GET /api/receivers` lists it. */
+export interface Receiver {
+  readonly name: string;
+  readonly type: string;
+  readonly url: string;
+  readonly lastDelivery: Delivery | null;
+}
+
+/** Query parameters: undefined and empty values are left out. */
+export type Query = Readonly<Record<string, string | number | undefined>>;
+
+function withQuery(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== '') params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs === '' ? path : `${path}?${qs}`;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', `network error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text !== '') {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ApiError(
+        res.status,
+        'BAD_JSON',
+        `${method} ${path}: answer is not JSON (HTTP ${res.status})`,
+      );
+    }
+  }
+  if (!res.ok) {
+    const d = (data ?? {}) as { code?: unknown; message?: unknown };
+    throw new ApiError(
+      res.status,
+      typeof d.code === 'string' ? d.code : `HTTP_${res.status}`,
+      typeof d.message === 'string' ? d.message : `${method} ${path} failed with HTTP ${res.status}`,
+    );
+  }
+  return data as T;
+}
+
+/** GET a JSON document. */
+export const getJson = <T>(path: string, query?: Query): Promise<T> =>
+  request<T>('GET', withQuery(path, query));
+
+export const api = {
+  stats: () => getJson<Stats>('/api/stats'),
+  health: () => getJson<{ status: string }>('/health'),
+  config: () => getJson<unknown>('/config'),
+  series: (q: Query) => getJson<Page<SeriesInfo>>('/api/series', q),
+  seriesInfo: (id: string) => getJson<SeriesInfo>(`/api/series/${encodeURIComponent(id)}`),
+  points: (id: string, q: { from: number; to: number; limit: number }) =>
+    getJson<{ series: SeriesInfo; points: PointRecord[] }>(`/api/series/${encodeURIComponent(id)}/points`, q),
+  anomalies: (q: Query) => getJson<Page<Anomaly>>('/api/anomalies', q),
+  alerts: (q: Query) => getJson<Page<Alert>>('/api/alerts', q),
+  alert: (id: string) =>
+    getJson<{ alert: Alert; history: AlertEvent[]; anomalies: Anomaly[] }>(
+      `/api/alerts/${encodeURIComponent(id)}`,
+    ),
+  alertAction: (id: string, action: 'acknowledge' | 'resolve', body: { by?: string; note?: string }) =>
+    request<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/${action}`, body),
+  receivers: () => getJson<{ items: Receiver[] }>('/api/receivers'),
+  deliveries: (q: Query) => getJson<{ items: Delivery[] }>('/api/deliveries', q),
+};
+
+export type { Alert, AlertEvent, AlertStatus, Anomaly, Delivery, PointRecord, SeriesInfo, Severity };

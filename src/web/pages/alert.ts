@@ -1,0 +1,164 @@
+/**
+ * One alert: its fields and actions, the timeline of transitions, the anomalies behind it
+ * and its series chart around the alert's time span. Refetched on its live events.
+ */
+import { alertActions } from '../components/alert-actions.js';
+import { createSeriesChart, type SeriesChart } from '../components/chart.js';
+import { errorBox, seriesAtHref, sevBadge, statusBadge } from '../components/widgets.js';
+import { type Alert, type AlertEvent, type Anomaly, api } from '../lib/api.js';
+import { debounce, h, replace } from '../lib/dom.js';
+import { fmtNum, fmtPct, fmtTime, seriesName } from '../lib/format.js';
+import { href } from '../lib/router.js';
+import { Disposer, type MountPage } from './page.js';
+
+export const mountAlert: MountPage = (root, { route, live }) => {
+  const d = new Disposer();
+  const id = route.path[1] ?? '';
+  const head = h('div', { 'data-testid': 'alert-detail' });
+  const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
+  const anomaliesBody = h('div');
+  const chartNote = h('p', { class: 'muted' });
+  let chart: SeriesChart | null = null;
+  let chartSeries = '';
+  const chartBox = h('div');
+
+  replace(
+    root,
+    h('p', null, h('a', { href: href(['alerts']) }, '← Alerts')),
+    head,
+    h('section', { class: 'panel' }, h('h2', null, 'Series'), chartNote, chartBox),
+    h(
+      'div',
+      { class: 'two-col' },
+      h('section', { class: 'panel' }, h('h2', null, 'Timeline'), timeline),
+      h('section', { class: 'panel' }, h('h2', null, 'Anomalies'), anomaliesBody),
+    ),
+  );
+
+  function renderHead(a: Alert): void {
+    const row = (k: string, v: Node | string) => [h('dt', null, k), h('dd', null, v)];
+    replace(
+      head,
+      h('h1', null, a.summary || `Alert ${a.id}`),
+      h(
+        'p',
+        { class: 'badges' },
+        sevBadge(a.severity),
+        ' ',
+        statusBadge(a.status),
+        ' ',
+        alertActions(a, () => void load()),
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        row('Series', h('a', { href: href(['series'], { ids: a.seriesId }) }, seriesName(a))),
+        row('Type', a.type.replace('_', ' ')),
+        row('Started', fmtTime(a.startsAt)),
+        row('Last anomaly', fmtTime(a.lastAnomalyAt)),
+        row('Resolved', fmtTime(a.resolvedAt)),
+        row('Anomalies', fmtNum(a.anomalyCount)),
+        row('Max score', fmtNum(a.maxScore)),
+        row(
+          'Acknowledged',
+          a.acknowledgedAt === null
+            ? '—'
+            : `${fmtTime(a.acknowledgedAt)}${a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ''}`,
+        ),
+        row('Resolved by', a.resolvedBy ?? '—'),
+        row('Note', a.note ?? '—'),
+        row('Id', a.id),
+      ),
+    );
+  }
+
+  function renderTimeline(events: readonly AlertEvent[]): void {
+    replace(
+      timeline,
+      ...events.map((e) =>
+        h(
+          'li',
+          { 'data-action': e.action },
+          h('time', null, fmtTime(e.at)),
+          ' ',
+          h('strong', null, e.action.replace('_', ' ')),
+          ' → ',
+          statusBadge(e.status),
+          ' ',
+          sevBadge(e.severity),
+          e.by ? ` by ${e.by}` : '',
+          e.note ? h('q', { class: 'note' }, e.note) : null,
+        ),
+      ),
+    );
+  }
+
+  function renderAnomalies(list: readonly Anomaly[]): void {
+    if (list.length === 0) {
+      replace(anomaliesBody, h('p', { class: 'empty' }, 'No anomalies recorded.'));
+      return;
+    }
+    replace(
+      anomaliesBody,
+      h(
+        'ul',
+        { class: 'feed' },
+        ...list.map((x) =>
+          h(
+            'li',
+            { class: 'feed-item' },
+            sevBadge(x.severity),
+            h('a', { href: seriesAtHref(x), class: 'feed-series' }, fmtTime(x.t)),
+            h(
+              'span',
+              { class: 'feed-meta' },
+              `${x.type.replace('_', ' ')} · value ${fmtNum(x.value)} · expected ${fmtNum(x.expected)} · score ${fmtNum(x.score)} · conf ${fmtPct(x.confidence)}`,
+            ),
+            h('span', { class: 'feed-expl' }, x.explanation),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function loadChart(a: Alert, anomalies: readonly Anomaly[]): Promise<void> {
+    const from = a.startsAt - 30 * 60_000;
+    const to = (a.resolvedAt ?? Math.max(Date.now(), a.lastAnomalyAt)) + 5 * 60_000;
+    if (!chart || chartSeries !== a.seriesId) {
+      chart?.destroy();
+      chart = createSeriesChart({ label: seriesName(a), syncKey: `alert-${a.id}`, marker: a.startsAt });
+      chartSeries = a.seriesId;
+      replace(chartBox, chart.el);
+    }
+    chart.setRange(from, to);
+    const pts = await api.points(a.seriesId, { from, to, limit: 10_000 });
+    chartNote.textContent = `${fmtTime(from)} – ${fmtTime(to)}; the dashed line marks the first anomaly.`;
+    chart.setPoints(pts.points);
+    chart.setAnomalies(anomalies);
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const res = await api.alert(id);
+      renderHead(res.alert);
+      renderTimeline(res.history);
+      renderAnomalies(res.anomalies);
+      await loadChart(res.alert, res.anomalies);
+    } catch (err) {
+      replace(head, h('h1', null, `Alert ${id}`), errorBox(err));
+    }
+  }
+
+  const loadSoon = debounce(() => void load(), 300);
+  d.add(() => loadSoon.cancel());
+  d.add(
+    live.onMessage((m) => {
+      if ((m.type === 'alert' && m.alert.id === id) || (m.type === 'anomaly' && m.anomaly.alertId === id))
+        loadSoon();
+    }),
+  );
+  d.add(live.onResync(() => void load()));
+  d.add(() => chart?.destroy());
+  void load();
+  return { unmount: () => d.dispose() };
+};
