@@ -23,6 +23,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { opsRoutes } from './routes/ops.js';
 import { queryRoutes } from './routes/query.js';
+import { silenceRoutes } from './routes/silences.js';
 
 /** What the app needs besides its config. */
 export interface AppDeps {
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   queryRoutes(app, ctx);
   alertRoutes(app, ctx);
   opsRoutes(app, ctx);
+  silenceRoutes(app, ctx);
   await app.register(async (scope) => liveRoutes(scope, ctx));
 
   const webRoot = deps.webRoot && existsSync(deps.webRoot) ? deps.webRoot : null;

@@ -14,7 +14,7 @@ import type { DetectorFactory } from '../engine/index.js';
 import type { IngestItem } from '../ingest/items.js';
 import type { Alert, PointRecord } from '../model/types.js';
 import { type EventBus, type IngestLog, type Store, StoreUnavailableError } from '../store/types.js';
-import { type AlertActionBody, type IngestAnswer, type IngestBody, Pipeline } from './pipeline.js';
+import { type AlertActionBody, type SilenceBody, type IngestAnswer, type IngestBody, Pipeline } from './pipeline.js';
 
 /** Storage the runtime works on. */
 export interface RuntimeStorage {
@@ -150,6 +150,16 @@ export class Runtime {
     this.assertWritable();
     const seq = this.storage.log.append('alert_action', now, body);
     return this.pipeline.applyAction(seq, now, body);
+  }
+
+  /**
+   * Logs and applies a silence change (create/replace, or expire now).
+   * @throws {StoreUnavailableError} when the log cannot write
+   */
+  silence(body: SilenceBody, now: number): void {
+    this.assertWritable();
+    const seq = this.storage.log.append('silence', now, body);
+    this.pipeline.applySilence(seq, now, body);
   }
 
   /**

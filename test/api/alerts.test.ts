@@ -224,4 +224,37 @@ describe('anomaly to alert', () => {
     expect(receivers).not.toContain('s3cret');
     expect(receivers).toContain('ops-hook');
   });
+
+  it('a silence mutes notifications of matching alerts (still recorded) until it is expired', async () => {
+    const bad = await post(`${vigil.url}/api/silences`, { matchers: [{ name: 'service', value: 'quiet' }], createdBy: 'ops' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(['endsAt']);
+    const created = await post(`${vigil.url}/api/silences`, {
+      matchers: [{ name: 'service', value: 'qui.*', isRegex: true }],
+      endsAt: Date.now() + 3_600_000,
+      createdBy: 'ops',
+      comment: 'deploy',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.silence).toMatchObject({ state: 'active', createdBy: 'ops' });
+
+    const base = T0 + 40 * 86_400_000;
+    await send('quiet', normalSeries(base, 300, STEP));
+    await send('quiet', [{ t: base + 300 * STEP, v: 9000 }]);
+    const alert = await waitFor(async () => {
+      vigil.runtime.flush();
+      return (await get(`${vigil.url}/api/alerts?service=quiet`)).body.items[0];
+    });
+    expect(alert.status).toBe('firing');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(captured.some((c) => c.body.alert?.service === 'quiet')).toBe(false);
+
+    const listed = (await get(`${vigil.url}/api/silences`)).body.items;
+    expect(listed.map((s: { id: string }) => s.id)).toContain(created.body.silence.id);
+    const expired = await fetch(`${vigil.url}/api/silences/${created.body.silence.id}`, { method: 'DELETE' });
+    expect(expired.status).toBe(200);
+    expect((await expired.json()).silence.state).toBe('expired');
+    // The alert still fires: once the silence is gone, receivers hear about it.
+    await waitFor(() => captured.find((c) => c.body.alert?.service === 'quiet'), 10_000, 100);
+  });
 });
