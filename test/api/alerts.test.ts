@@ -253,7 +253,7 @@ describe('anomaly to alert', () => {
     expect(listed.map((s: { id: string }) => s.id)).toContain(created.body.silence.id);
     const expired = await fetch(`${vigil.url}/api/silences/${created.body.silence.id}`, { method: 'DELETE' });
     expect(expired.status).toBe(200);
-    expect((await expired.json()).silence.state).toBe('expired');
+    expect(((await expired.json()) as { silence: { state: string } }).silence.state).toBe('expired');
     // The alert still fires: once the silence is gone, receivers hear about it.
     await waitFor(() => captured.find((c) => c.body.alert?.service === 'quiet'), 10_000, 100);
   });
