@@ -72,7 +72,7 @@ export function buildCli(): Command {
     .description("send this machine's CPU, memory, load, network and disk metrics to Vigil")
     .option('--url <url>', 'Vigil base URL', 'http://127.0.0.1:8080')
     .option('--interval <seconds>', 'seconds between samples', positive('interval'), 5)
-    .option('--host <name>', 'host name to report (default: this machine\'s)')
+    .option('--host <name>', "host name to report (default: this machine's)")
     .option('--api-key <key>', 'API key sent as Authorization: Bearer')
     .action(async (opts: { url: string; interval: number; host?: string; apiKey?: string }) => {
       const { runAgentCommand } = await import('../agent/index.js');

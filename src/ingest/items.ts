@@ -46,7 +46,13 @@ export interface LogItem {
 export type IngestItem = SampleItem | RequestItem | LogItem;
 
 /** Metric names read as a request's latency in ms, in order of preference. */
-export const LATENCY_METRICS = ['response_time', 'response_time_ms', 'latency', 'latency_ms', 'duration_ms'] as const;
+export const LATENCY_METRICS = [
+  'response_time',
+  'response_time_ms',
+  'latency',
+  'latency_ms',
+  'duration_ms',
+] as const;
 
 /** Metric names derived from request and log events. */
 export const DERIVED_METRICS = {

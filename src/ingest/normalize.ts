@@ -79,7 +79,14 @@ function applicationItems(
         });
       } else {
         const latency = LATENCY_METRICS.map((m) => metrics[m]).find((v) => v !== undefined);
-        items.push({ k: 'request', service, endpoint, t, status: status.data, ...(latency !== undefined ? { latencyMs: latency } : {}) });
+        items.push({
+          k: 'request',
+          service,
+          endpoint,
+          t,
+          status: status.data,
+          ...(latency !== undefined ? { latencyMs: latency } : {}),
+        });
       }
       continue;
     }

@@ -14,7 +14,13 @@ import type { DetectorFactory } from '../engine/index.js';
 import type { IngestItem } from '../ingest/items.js';
 import type { Alert, PointRecord } from '../model/types.js';
 import { type EventBus, type IngestLog, type Store, StoreUnavailableError } from '../store/types.js';
-import { type AlertActionBody, type SilenceBody, type IngestAnswer, type IngestBody, Pipeline } from './pipeline.js';
+import {
+  type AlertActionBody,
+  type IngestAnswer,
+  type IngestBody,
+  Pipeline,
+  type SilenceBody,
+} from './pipeline.js';
 
 /** Storage the runtime works on. */
 export interface RuntimeStorage {

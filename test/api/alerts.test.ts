@@ -112,7 +112,10 @@ describe('anomaly to alert', () => {
 
     // A second spike updates the same alert (deduplicated) instead of opening another.
     // The spike level stays: the detector reports the lasting shift too, on the same alert.
-    await send('checkout', [1, 2, 3, 4].map((k) => ({ t: spikeT + k * STEP, v: 1000 })));
+    await send(
+      'checkout',
+      [1, 2, 3, 4].map((k) => ({ t: spikeT + k * STEP, v: 1000 })),
+    );
     const alerts = await waitFor(async () => {
       vigil.runtime.flush();
       const r = (await get(`${vigil.url}/api/alerts?service=checkout`)).body;
@@ -226,7 +229,10 @@ describe('anomaly to alert', () => {
   });
 
   it('a silence mutes notifications of matching alerts (still recorded) until it is expired', async () => {
-    const bad = await post(`${vigil.url}/api/silences`, { matchers: [{ name: 'service', value: 'quiet' }], createdBy: 'ops' });
+    const bad = await post(`${vigil.url}/api/silences`, {
+      matchers: [{ name: 'service', value: 'quiet' }],
+      createdBy: 'ops',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toEqual(['endsAt']);
     const created = await post(`${vigil.url}/api/silences`, {

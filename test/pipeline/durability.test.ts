@@ -217,7 +217,12 @@ describe('durability', () => {
     const dataDir = join(dir.dir, 'data');
     const first = await spawnVigil(dataDir, configFile);
     const pts = normalSeries(T0, 200, STEP);
-    const items = pts.map((p) => ({ type: 'metric', service: 'sigterm', metrics: { x: p.v }, timestamp: p.t }));
+    const items = pts.map((p) => ({
+      type: 'metric',
+      service: 'sigterm',
+      metrics: { x: p.v },
+      timestamp: p.t,
+    }));
     expect((await post(`${first.url}/api/batch`, { metrics: items })).status).toBe(202);
     await waitFor(async () => (await get(`${first.url}/api/series?service=sigterm`)).body.total === 1);
     first.child.kill('SIGTERM');
@@ -231,8 +236,14 @@ describe('durability', () => {
     });
     const series = (await get(`${second.url}/api/series?service=sigterm`)).body.items[0];
     expect(series).toMatchObject({ samples: 200, warmup: 1 });
-    await post(`${second.url}/api/metrics`, { service: 'sigterm', metrics: { x: 100_000 }, timestamp: T0 + 200 * STEP });
-    const anomaly = await waitFor(async () => (await get(`${second.url}/api/anomalies?service=sigterm`)).body.items[0]);
+    await post(`${second.url}/api/metrics`, {
+      service: 'sigterm',
+      metrics: { x: 100_000 },
+      timestamp: T0 + 200 * STEP,
+    });
+    const anomaly = await waitFor(
+      async () => (await get(`${second.url}/api/anomalies?service=sigterm`)).body.items[0],
+    );
     expect(anomaly).toMatchObject({ value: 100_000, type: 'spike' });
     expect(anomaly.expected).toBeLessThan(200);
   });

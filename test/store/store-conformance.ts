@@ -336,7 +336,9 @@ export function describeStore(name: string, factory: () => StoreFixture | Promis
         const retry = log({ t: 3_000, message: 'retry ok', level: 'info', traceId: null, context: null });
         // Two identical messages in the same millisecond are two events: both are kept.
         const twin = { ...first, id: `${first.id}-twin` };
-        store.commit(batch({ logs: [first, retry, log({ t: 2_000, service: 'search', message: 'slow query' }), twin] }));
+        store.commit(
+          batch({ logs: [first, retry, log({ t: 2_000, service: 'search', message: 'slow query' }), twin] }),
+        );
         const got = store.recentLogs('checkout', 10);
         expect(got[0]).toEqual(retry);
         expect(got.slice(1).sort((a, b) => a.id.localeCompare(b.id))).toEqual([first, twin]);

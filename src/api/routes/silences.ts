@@ -49,10 +49,15 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const now = Date.now();
     const startsAt = parsed.data.startsAt ?? now;
     if (parsed.data.endsAt <= Math.max(startsAt, now)) {
-      throw validationError([{ path: ['endsAt'], code: 'too_small', message: 'endsAt must be in the future and after startsAt' }]);
+      throw validationError([
+        { path: ['endsAt'], code: 'too_small', message: 'endsAt must be in the future and after startsAt' },
+      ]);
     }
     if (ctx.config.alerting.receivers.length === 0) {
-      throw new ApiError('CONFLICT', 'no receivers are configured: silences mute notifications, so configure a receiver first');
+      throw new ApiError(
+        'CONFLICT',
+        'no receivers are configured: silences mute notifications, so configure a receiver first',
+      );
     }
     const silence: Silence = { id: randomUUID(), ...parsed.data, startsAt };
     runtime.silence({ op: 'upsert', silence }, now);
