@@ -57,10 +57,20 @@ export function buildCli(): Command {
     .option('--max', 'send as fast as possible (default)')
     .option('--service <name>', 'service name of the replayed series', 'replay')
     .option('--batch-size <n>', 'points per request', int('batch-size', 1, 10_000), 500)
+    .option('--nab <dir>', 'NAB folder: also print how the alerts fall in its labelled anomaly windows')
+    .option('--api-key <key>', 'API key sent as Authorization: Bearer')
     .action(
       async (
         files: string[],
-        opts: { url: string; speed?: number; max?: boolean; service: string; batchSize: number },
+        opts: {
+          url: string;
+          speed?: number;
+          max?: boolean;
+          service: string;
+          batchSize: number;
+          nab?: string;
+          apiKey?: string;
+        },
       ) => {
         const { runReplayCommand } = await import('../replay/index.js');
         await runReplayCommand({ files, ...opts });
