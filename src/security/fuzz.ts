@@ -232,7 +232,13 @@ const batchItem = (now: number) =>
     log(now).map((b) => ({ type: 'log', ...b })),
     host(now).map((b) => ({ type: 'host', ...b })),
     application(now).map((b) => ({ type: 'metric', data: b })),
-    fc.record({ type: fc.oneof(fc.string({ maxLength: 10 }), number as fc.Arbitrary<unknown>) }),
+    fc.record({
+      type: fc.oneof(
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom('constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'),
+        number as fc.Arbitrary<unknown>,
+      ),
+    }),
     fc.jsonValue({ maxDepth: 2 }),
   );
 

@@ -65,6 +65,10 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   /** Correlation groups span services. */
   rule('GET', '/api/correlations', 'read', 'deny'),
   rule('GET', '/api/logs', 'read', 'query'),
+  /** Silences match labels across services: refused to service-restricted keys. */
+  rule('GET', '/api/silences', 'read', 'deny'),
+  rule('POST', '/api/silences', 'write', 'deny', { audit: 'silence.create', body: 'control' }),
+  rule('DELETE', '/api/silences/:id', 'write', 'deny', { audit: 'silence.expire', body: 'control' }),
   rule('GET', '/api/live', 'read', 'deny'),
   rule('POST', '/api/auth/login', 'public', 'none', { body: 'control' }),
   rule('POST', '/api/auth/logout', 'authenticated', 'none', { body: 'control' }),

@@ -32,6 +32,36 @@ describe('fuzzing the ingest routes and query parameters of a real server', () =
   });
 });
 
+describe('inputs the fuzzer once found answered with 500', () => {
+  let vigil: Awaited<ReturnType<typeof startTestVigil>>;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const tmp = tempDir('vigil-fuzz-found-');
+    cleanup = tmp.cleanup;
+    vigil = await startTestVigil(tmp.dir, { 'security.auth.enabled': false });
+  });
+  afterAll(async () => {
+    await vigil.close();
+    cleanup();
+  });
+
+  it.each([
+    ['/api/batch', { metrics: [{ type: 'constructor' }] }],
+    ['/api/batch', { metrics: [{ type: '__proto__' }] }],
+    ['/api/batch', { metrics: [{ type: 'toString', service: 'x', v: 1 }] }],
+    ['/api/metrics', { service: 's', metrics: { status_code: 376, response_time: -2 } }],
+    ['/api/metrics', ''],
+  ])('%s %j is not a 5xx and names its problem', async (path, body) => {
+    const res = await fetch(`${vigil.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const answer = await res.json();
+    expect(answerProblem({ method: 'POST', path }, res.status, answer)).toBeNull();
+  });
+});
+
 describe('the fuzzer’s own checks', () => {
   it('flags a 5xx, a rejection without issues, and a stored series that breaks the schema', () => {
     const req = { method: 'POST' as const, path: '/api/metrics' };
