@@ -13,7 +13,9 @@ import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { defaultDetectorFactory } from './engine/index.js';
 import { Runtime } from './pipeline/runtime.js';
+import { assertSafeListen, type BootstrapResult, bootstrapSecurity, REDACT_PATHS } from './security/index.js';
 import { openEmbeddedStorage } from './store/index.js';
+import { SqliteAuthStore } from './store/sqlite/auth-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -35,13 +37,19 @@ export interface RunningVigil {
   readonly app: FastifyInstance;
   readonly runtime: Runtime;
   readonly logger: Logger;
+  /** Credentials made on this start: the first admin (password only when generated) and the host agent's key. */
+  readonly security: BootstrapResult;
   /** Stops accepting, flushes, checkpoints and closes everything. */
   close(): Promise<void>;
 }
 
 /** Creates the logger configured by `config.log`. */
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.log.level, base: { app: 'vigil' } });
+  return pino({
+    level: config.log.level,
+    base: { app: 'vigil' },
+    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+  });
 }
 
 /**
@@ -51,11 +59,20 @@ export function createLogger(config: Config): Logger {
  * @throws when the data directory cannot be opened or the port cannot be bound
  */
 export async function startVigil(config: Config, options: { logger?: Logger } = {}): Promise<RunningVigil> {
+  assertSafeListen(config.server.host, config.security);
   const logger = options.logger ?? createLogger(config);
   const storage = openEmbeddedStorage(config.storage.dataDir, { log: { fsync: config.storage.fsync } });
+  const authStore = SqliteAuthStore.open(config.storage.dataDir);
+  const security = await bootstrapSecurity(authStore, config.security, { agent: config.agent.enabled });
   const runtime = new Runtime(config, storage, defaultDetectorFactory, logger);
   runtime.start();
-  const app = await buildApp(config, { runtime, logger, webRoot: join(here, 'web'), version: VERSION });
+  const app = await buildApp(config, {
+    runtime,
+    logger,
+    authStore,
+    webRoot: join(here, 'web'),
+    version: VERSION,
+  });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -64,21 +81,23 @@ export async function startVigil(config: Config, options: { logger?: Logger } = 
     receivers: config.alerting.receivers,
     store: storage.store,
     logger,
-    allowPrivate: true, // → config.security.allowPrivateReceivers once the security section is merged
+    allowPrivate: config.security.allowPrivateReceivers,
   });
   sender.start();
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host}:${port}`,
+    url: `${config.security.tls.key ? 'https' : 'http'}://${host}:${port}`,
     port,
     app,
     runtime,
     logger,
+    security,
     close() {
       closing ??= (async () => {
         await app.close();
         await sender.close();
         await runtime.stop();
+        authStore.close();
       })();
       return closing;
     },

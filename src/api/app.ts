@@ -14,6 +14,8 @@ import Fastify, {
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Runtime } from '../pipeline/runtime.js';
+import { httpsOptions, SecurityError, securityPlugin } from '../security/index.js';
+import type { AuthStore } from '../security/types.js';
 import { StoreUnavailableError } from '../store/types.js';
 import type { ApiContext } from './context.js';
 import { ApiError, type ErrorCode } from './errors.js';
@@ -29,6 +31,8 @@ import { silenceRoutes } from './routes/silences.js';
 export interface AppDeps {
   readonly runtime: Runtime;
   readonly logger: Logger;
+  /** Users, sessions, API keys and audit log (`SqliteAuthStore`). */
+  readonly authStore: AuthStore;
   /** Folder of the dashboard's production build; not served when absent. */
   readonly webRoot?: string;
   readonly version?: string;
@@ -51,6 +55,7 @@ const NON_SPA_PREFIXES = ['/api/', '/health', '/metrics', '/config'];
  * @param deps runtime (already started), logger, dashboard folder
  */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const tls = httpsOptions(config.security);
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -59,7 +64,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     requestTimeout: 60_000,
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
-  });
+    ...(tls ? { https: tls } : {}),
+  }) as unknown as FastifyInstance;
   const ctx: ApiContext = {
     config,
     runtime: deps.runtime,
@@ -70,19 +76,24 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   };
 
   app.setErrorHandler((err: FastifyError | ApiError | StoreUnavailableError | Error, req, reply) => {
+    if (err instanceof SecurityError) {
+      ctx.metrics.requestsRejected.inc({ code: err.code });
+      if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+      return reply.code(err.statusCode).send(err.toBody());
+    }
     let apiError: ApiError;
     if (err instanceof ApiError) apiError = err;
     else if (err instanceof StoreUnavailableError) apiError = new ApiError('STORE_UNAVAILABLE', err.message);
-    else if (err instanceof SyntaxError)
-      apiError = new ApiError('INVALID_JSON', `the body is not valid JSON: ${err.message}`);
-    else if ('code' in err && typeof err.code === 'string' && FASTIFY_CODES[err.code]) {
+    else if (err instanceof SyntaxError) {
+      const message = `the body is not valid JSON: ${err.message}`;
+      apiError = new ApiError('INVALID_JSON', message, [{ path: [], code: 'invalid_json', message }]);
+    } else if ('code' in err && typeof err.code === 'string' && FASTIFY_CODES[err.code]) {
       const code = FASTIFY_CODES[err.code] as ErrorCode;
-      apiError = new ApiError(
-        code,
+      const message =
         code === 'BODY_TOO_LARGE'
           ? `the body is larger than ${config.server.bodyLimitBytes} bytes`
-          : err.message,
-      );
+          : err.message;
+      apiError = new ApiError(code, message, [{ path: [], code: code.toLowerCase(), message }]);
     } else if (
       'statusCode' in err &&
       typeof err.statusCode === 'number' &&
@@ -99,6 +110,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return reply.code(apiError.statusCode).send(apiError.toBody());
   });
 
+  const store = () => deps.runtime.storage.store;
+  await app.register(securityPlugin, {
+    config,
+    authStore: deps.authStore,
+    logger: deps.logger,
+    lookup: {
+      alertService: (id) =>
+        (store().getAlert(id) ?? deps.runtime.pipeline.alerts.openAlert(id))?.service ?? null,
+      seriesService: (id) => store().getSeries(id)?.service ?? null,
+    },
+  });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   ingestRoutes(app, ctx);
   queryRoutes(app, ctx);

@@ -9,6 +9,14 @@ export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, message: 'the request is invalid; see issues' },
   INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
   EMPTY_BODY: { status: 400, message: 'the body is empty; a JSON object is expected' },
+  UNAUTHORIZED: {
+    status: 401,
+    message: 'authentication required: send X-API-Key, Authorization: Bearer, or sign in',
+  },
+  FORBIDDEN: { status: 403, message: 'the credential does not allow this' },
+  CSRF_REJECTED: { status: 403, message: 'cross-site request refused' },
+  CARDINALITY_LIMIT: { status: 400, message: 'the credential has reached its series limit' },
+  RATE_LIMITED: { status: 429, message: 'too many requests; retry after the Retry-After delay' },
   NOT_FOUND: { status: 404, message: 'no such resource' },
   CONFLICT: { status: 409, message: 'the resource is not in a state that allows this' },
   BODY_TOO_LARGE: { status: 413, message: 'the body is larger than the limit' },
@@ -21,10 +29,13 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -3,6 +3,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { CliError, InsecureListenError } from '../security/index.js';
 import { VERSION } from '../server.js';
 
 function int(name: string, min: number, max: number) {
@@ -89,6 +90,97 @@ export function buildCli(): Command {
       await runAgentCommand(opts);
     });
 
+  const dataDirOf = (dir?: string) =>
+    loadConfig({ file: process.env.VIGIL_CONFIG, overrides: { 'storage.dataDir': dir } }).storage.dataDir;
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const keys = program.command('keys').description('API keys for machines (stored as digests only)');
+  keys
+    .command('create')
+    .description('create a key and print it once')
+    .requiredOption('--name <name>', 'what the key is for')
+    .option('--scopes <list>', 'comma-separated: ingest, read, write, admin', 'ingest')
+    .option('--services <list>', 'comma-separated services the key may write and read (default all)')
+    .option('--max-series <n>', 'distinct series the key may write to', int('max-series', 1, 10_000_000))
+    .option('--data-dir <dir>', 'data directory (env VIGIL_DATA_DIR, default ./data)')
+    .action(
+      async (o: {
+        name: string;
+        scopes: string;
+        services?: string;
+        maxSeries?: number;
+        dataDir?: string;
+      }) => {
+        const { runKeysCommand } = await import('../security/index.js');
+        await runKeysCommand(
+          dataDirOf(o.dataDir),
+          {
+            action: 'create',
+            name: o.name,
+            scopes: o.scopes.split(',').map((s) => s.trim()),
+            ...(o.services ? { services: o.services.split(',').map((s) => s.trim()) } : {}),
+            ...(o.maxSeries !== undefined ? { maxSeries: o.maxSeries } : {}),
+          },
+          { print },
+        );
+      },
+    );
+  keys
+    .command('list')
+    .description('list keys (prefix only)')
+    .option('--data-dir <dir>', 'data directory')
+    .action(async (o: { dataDir?: string }) => {
+      const { runKeysCommand } = await import('../security/index.js');
+      await runKeysCommand(dataDirOf(o.dataDir), { action: 'list' }, { print });
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key by id or prefix')
+    .argument('<id>', 'key id or prefix (vgl_xxxxxxxx)')
+    .option('--data-dir <dir>', 'data directory')
+    .action(async (id: string, o: { dataDir?: string }) => {
+      const { runKeysCommand } = await import('../security/index.js');
+      await runKeysCommand(dataDirOf(o.dataDir), { action: 'revoke', id }, { print });
+    });
+  const users = program.command('users').description('people who sign in to the dashboard');
+  const pw = (o: { password?: string }) => (o.password ?? process.env.VIGIL_PASSWORD) || undefined;
+  users
+    .command('add')
+    .argument('<username>')
+    .requiredOption('--role <role>', 'viewer, operator or admin')
+    .option('--password <pw>', 'password (env VIGIL_PASSWORD; default: generated and printed once)')
+    .option('--data-dir <dir>', 'data directory')
+    .action(async (username: string, o: { role: string; password?: string; dataDir?: string }) => {
+      const { runUsersCommand } = await import('../security/index.js');
+      const password = pw(o);
+      await runUsersCommand(
+        dataDirOf(o.dataDir),
+        { action: 'add', username, role: o.role, ...(password ? { password } : {}) },
+        { print },
+      );
+    });
+  users
+    .command('passwd')
+    .argument('<username>')
+    .option('--password <pw>', 'new password (env VIGIL_PASSWORD; default: generated and printed once)')
+    .option('--data-dir <dir>', 'data directory')
+    .action(async (username: string, o: { password?: string; dataDir?: string }) => {
+      const { runUsersCommand } = await import('../security/index.js');
+      const password = pw(o);
+      await runUsersCommand(
+        dataDirOf(o.dataDir),
+        { action: 'passwd', username, ...(password ? { password } : {}) },
+        { print },
+      );
+    });
+  users
+    .command('remove')
+    .argument('<username>')
+    .option('--data-dir <dir>', 'data directory')
+    .action(async (username: string, o: { dataDir?: string }) => {
+      const { runUsersCommand } = await import('../security/index.js');
+      await runUsersCommand(dataDirOf(o.dataDir), { action: 'remove', username }, { print });
+    });
+
   const bench = program.command('bench').description('benchmarks');
   bench
     .command('nab')
@@ -127,6 +219,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 function isUserError(err: unknown): boolean {
   if (err instanceof ConfigError || err instanceof RangeError) return true;
+  if (err instanceof CliError || err instanceof InsecureListenError) return true;
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
   return (

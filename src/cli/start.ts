@@ -2,6 +2,7 @@
  * `vigil start`: the server plus, unless disabled, the host agent pointed at it.
  */
 import { loadConfig } from '../config/index.js';
+import { bootstrapNotice } from '../security/index.js';
 import { startVigil } from '../server.js';
 
 /** Flags of `vigil start`. */
@@ -29,9 +30,15 @@ export async function runStart(flags: StartFlags): Promise<void> {
   let agent: { stop(): Promise<void> } | null = null;
   if (config.agent.enabled) {
     const { startAgent } = await import('../agent/index.js');
-    agent = startAgent({ url: vigil.url, intervalMs: config.agent.intervalMs, logger });
+    agent = startAgent({
+      url: vigil.url,
+      intervalMs: config.agent.intervalMs,
+      logger,
+      ...(vigil.security.agentKey ? { apiKey: vigil.security.agentKey } : {}),
+    });
   }
   process.stdout.write(`Vigil ${vigil.url} (dashboard ${vigil.url}/, data in ${config.storage.dataDir})\n`);
+  for (const line of bootstrapNotice(vigil.security)) process.stdout.write(`${line}\n`);
   logger.info(
     { url: vigil.url, dataDir: config.storage.dataDir, agent: config.agent.enabled },
     'Vigil started',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type ReceiverConfig, receiverConfigSchema, redactReceiver } from '../alerting/receivers/config.js';
 import { routeTreeSchema } from '../alerting/routing/schema.js';
 import { unknownReceivers } from '../alerting/routing/tree.js';
+import { redactSecurityConfig, SECURITY_ENV, securityConfigSchema } from '../security/config.js';
 
 export type { ReceiverConfig };
 
@@ -123,6 +124,8 @@ export const configSchema = z
       })
       .strict()
       .default({ level: 'info' }),
+    /** Authentication, TLS, CORS, rate and body limits, outgoing-request guard (see src/security/config.ts). */
+    security: securityConfigSchema,
   })
   .strict();
 
@@ -162,6 +165,7 @@ const ENV: ReadonlyArray<readonly [string, readonly string[], (s: string) => unk
   ['VIGIL_SENSITIVITY', ['detection', 'sensitivity'], Number],
   ['VIGIL_LOG_LEVEL', ['log', 'level'], String],
   ['VIGIL_AGENT', ['agent', 'enabled'], (s) => s !== '0' && s !== 'false'],
+  ...SECURITY_ENV,
 ];
 
 /**
@@ -213,6 +217,7 @@ function deepFreeze<T>(value: T): T {
 export function redactConfig(config: Config): unknown {
   return {
     ...config,
+    security: redactSecurityConfig(config.security),
     alerting: {
       ...config.alerting,
       receivers: config.alerting.receivers.map(redactReceiver),

@@ -317,7 +317,7 @@ export function normalizeBatch(
       return;
     }
     const { type, data, ...fields } = entry as { type?: unknown; data?: unknown };
-    const kind = typeof type === 'string' ? BATCH_TYPES[type] : undefined;
+    const kind = typeof type === 'string' && Object.hasOwn(BATCH_TYPES, type) ? BATCH_TYPES[type] : undefined;
     if (!kind) {
       errors.push({
         index,

@@ -60,10 +60,18 @@ export function ensureBuilt(): void {
  * @param opts.port - port to listen on; 0 (default) lets the OS choose.
  * @param opts.dataDir - data directory; default a fresh temporary one.
  * @param opts.configFile - JSON config file passed as `--config`.
+ * @param opts.env - extra environment variables; they override the defaults, which turn
+ *   authentication off (`VIGIL_AUTH=0`) and allow webhook receivers on 127.0.0.1.
  * @throws Error when the process exits or prints no URL within `timeoutMs` (default 20 s).
  */
 export async function startServer(
-  opts: { port?: number; dataDir?: string; configFile?: string | undefined; timeoutMs?: number } = {},
+  opts: {
+    port?: number;
+    dataDir?: string;
+    configFile?: string | undefined;
+    timeoutMs?: number;
+    env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const child: ChildProcess = spawn(
@@ -78,7 +86,17 @@ export async function startServer(
       '--no-agent',
       ...(opts.configFile === undefined ? [] : ['--config', opts.configFile]),
     ],
-    { cwd: ROOT, env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        VIGIL_LOG_LEVEL: 'warn',
+        VIGIL_AUTH: '0',
+        VIGIL_ALLOW_PRIVATE_RECEIVERS: '1',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   child.stdout?.on('data', (b: Buffer) => {

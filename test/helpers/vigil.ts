@@ -24,6 +24,8 @@ export function testConfig(dataDir: string, overrides: Record<string, unknown> =
       'storage.flushIntervalMs': 20,
       'log.level': 'silent',
       'agent.enabled': false,
+      'security.auth.enabled': false,
+      'security.allowPrivateReceivers': true,
       ...overrides,
     },
   });

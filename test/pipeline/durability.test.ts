@@ -104,7 +104,7 @@ function spawnVigil(dataDir: string, configFile: string): Promise<{ child: Child
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' },
+      env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_AUTH: '0' },
     },
   );
   return new Promise((resolve, reject) => {

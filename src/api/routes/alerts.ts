@@ -28,7 +28,15 @@ export function alertRoutes(app: FastifyInstance, ctx: ApiContext): void {
         );
       }
       const result = ctx.runtime.alertAction(
-        { action, alertId: req.params.id, by: parsed.data.by ?? null, note: parsed.data.note ?? null },
+        {
+          action,
+          alertId: req.params.id,
+          by:
+            req.vigilPrincipal && req.vigilPrincipal.kind !== 'anonymous'
+              ? req.vigilPrincipal.name
+              : (parsed.data.by ?? null),
+          note: parsed.data.note ?? null,
+        },
         Date.now(),
       );
       if (result === 'not_found') throw new ApiError('NOT_FOUND', `no alert with id ${req.params.id}`);

@@ -71,6 +71,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ApiContext): void {
         metrics.pointsRejected.inc({ route }, 1);
         throw validationError(r.issues);
       }
+      app.vigilSecurity.admitIngest(req, r.items);
       const outcome = submit(route, r.items, 1, 0, key);
       return reply.code(202).send({
         ...outcome.answer,
@@ -104,6 +105,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ApiContext): void {
         errors.flatMap((e) => e.issues),
       );
     }
+    app.vigilSecurity.admitIngest(req, items);
     const outcome = submit(route, items, accepted, errors.length, key);
     return reply
       .code(202)

@@ -59,7 +59,10 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
         'no receivers are configured: silences mute notifications, so configure a receiver first',
       );
     }
-    const silence: Silence = { id: randomUUID(), ...parsed.data, startsAt };
+    // Who created it is the signed-in principal when there is one, not what the body claims.
+    const principal = req.vigilPrincipal;
+    const createdBy = principal && principal.kind !== 'anonymous' ? principal.name : parsed.data.createdBy;
+    const silence: Silence = { id: randomUUID(), ...parsed.data, createdBy, startsAt };
     runtime.silence({ op: 'upsert', silence }, now);
     return reply.code(201).send({ silence: view(silence, now) });
   });
