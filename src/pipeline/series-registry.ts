@@ -29,6 +29,8 @@ interface SeriesCheckpoint {
 /** Series by id, with the set changed since the last flush and since the last checkpoint. */
 export class SeriesRegistry {
   private readonly byId = new Map<string, LiveSeries>();
+  /** Live series by their key string, so the id hash is computed once per series, not per point. */
+  private readonly byKey = new Map<string, LiveSeries>();
   /** Changed since the last {@link drainChanged}. */
   private readonly changed = new Set<string>();
   /** Changed since the last {@link drainCheckpoint}. */
@@ -74,6 +76,7 @@ export class SeriesRegistry {
       };
       this.byId.set(id, s);
     }
+    this.byKey.set(key, s);
     return s;
   }
 
@@ -145,6 +148,17 @@ export class SeriesRegistry {
   values(): IterableIterator<LiveSeries> {
     return this.byId.values();
   }
+}
+
+/** A string naming a series key uniquely (NUL cannot occur in names; labels sorted). */
+function keyString(service: string, endpoint: string, metric: string, labels: Labels): string {
+  let k = `${service}\u0000${endpoint}\u0000${metric}`;
+  const names = Object.keys(labels);
+  if (names.length > 0) {
+    names.sort();
+    for (const n of names) k += `\u0000${n}=${labels[n]}`;
+  }
+  return k;
 }
 
 /** The catalog record of a live series. */
