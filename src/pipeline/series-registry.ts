@@ -58,6 +58,9 @@ export class SeriesRegistry {
     labels: Labels,
     t: number,
   ): LiveSeries {
+    const key = keyString(service, endpoint, metric, labels);
+    const cached = this.byKey.get(key);
+    if (cached) return cached;
     const id = seriesId({ service, endpoint, metric, labels });
     let s = this.byId.get(id);
     if (!s) {

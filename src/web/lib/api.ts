@@ -72,12 +72,48 @@ function withQuery(path: string, query?: Query): string {
   return qs === '' ? path : `${path}?${qs}`;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** What `GET /api/auth/me` answers: the signed-in principal, and whether auth is on at all. */
+export interface Me {
+  readonly kind: 'user' | 'key' | 'anonymous';
+  readonly name: string;
+  readonly role?: string;
+  readonly scopes: readonly string[];
+  readonly services: readonly string[] | null;
+  readonly authEnabled: boolean;
+}
+
+/** What `POST /api/auth/login` answers. */
+export interface LoginResult {
+  readonly user: { readonly username: string; readonly role: string };
+  /** Session end, Unix ms. */
+  readonly expiresAt: number;
+}
+
+const LOGIN = '/api/auth/login';
+const ME = '/api/auth/me';
+let unauthorized: ((err: ApiError) => void) | null = null;
+
+/**
+ * Sets the function called when any API call (other than sign-in) answers 401: the session
+ * is missing or has ended. The call still rejects with its {@link ApiError}.
+ */
+export function onUnauthorized(fn: ((err: ApiError) => void) | null): void {
+  unauthorized = fn;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  // CSRF marker the server requires on state-changing requests made with the session cookie.
+  if (method !== 'GET') headers['x-vigil-csrf'] = '1';
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      headers,
+      credentials: 'same-origin',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (err) {
@@ -98,11 +134,13 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   }
   if (!res.ok) {
     const d = (data ?? {}) as { code?: unknown; message?: unknown };
-    throw new ApiError(
+    const err = new ApiError(
       res.status,
       typeof d.code === 'string' ? d.code : `HTTP_${res.status}`,
       typeof d.message === 'string' ? d.message : `${method} ${path} failed with HTTP ${res.status}`,
     );
+    if (res.status === 401 && path !== LOGIN && path !== ME) unauthorized?.(err);
+    throw err;
   }
   return data as T;
 }
@@ -110,6 +148,16 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
 /** GET a JSON document. */
 export const getJson = <T>(path: string, query?: Query): Promise<T> =>
   request<T>('GET', withQuery(path, query));
+
+/** Sign-in, sign-out and the current principal. */
+export const auth = {
+  /** Rejects with status 401 when nobody is signed in (auth on). */
+  me: () => getJson<Me>(ME),
+  /** Sets the session cookie; rejects with 401 on a wrong user name or password, 429 when rate limited. */
+  login: (username: string, password: string) => request<LoginResult>('POST', LOGIN, { username, password }),
+  /** Ends the session and clears the cookie. */
+  logout: () => request<{ ok: boolean }>('POST', '/api/auth/logout'),
+};
 
 export const api = {
   stats: () => getJson<Stats>('/api/stats'),

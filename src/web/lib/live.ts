@@ -25,7 +25,8 @@ export class LiveFeed {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private everOpened = false;
-  private closed = false;
+  /** True until {@link start} and again after {@link stop}. */
+  private closed = true;
   private readonly subs = new Map<string, number>();
   private readonly stateListeners = new Set<Listener<LiveState>>();
   private readonly msgListeners = new Set<Listener<LiveMessage>>();
@@ -40,15 +41,26 @@ export class LiveFeed {
     private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/live`,
   ) {}
 
-  /** Opens the connection (idempotent). */
+  /** True between {@link start} and {@link stop}. */
+  get running(): boolean {
+    return !this.closed;
+  }
+
+  /**
+   * Opens the connection (idempotent while running). With authentication on, call it only
+   * once signed in: the handshake needs the session cookie.
+   */
   start(): void {
+    if (!this.closed) return;
     this.closed = false;
-    if (this.ws === null) this.connect();
+    this.attempt = 0;
+    this.setState('connecting');
+    this.connect();
     window.addEventListener('online', this.kick);
     document.addEventListener('visibilitychange', this.kick);
   }
 
-  /** Closes for good (tests, page teardown). */
+  /** Closes the connection and stops reconnecting (sign-out, tests); {@link start} opens it again. */
   stop(): void {
     this.closed = true;
     clearTimeout(this.timer);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseHash } from './router.js';
+import { href, loginNext, parseHash } from './router.js';
 
 describe('router', () => {
   it('round-trips path segments and query values with special characters', () => {
@@ -15,5 +15,17 @@ describe('router', () => {
   it('parses an empty or malformed hash without throwing', () => {
     expect(parseHash('').path).toEqual([]);
     expect(parseHash('#/series/%E0%A4%A').path).toEqual(['series', '%E0%A4%A']);
+  });
+
+  it('returns after sign-in only to a dashboard page, never to sign-in or elsewhere', () => {
+    expect(loginNext('#/alerts?status=firing')).toBe('#/alerts?status=firing');
+    expect(loginNext('#/series?ids=a,b&range=1h')).toBe('#/series?ids=a,b&range=1h');
+    expect(loginNext(null)).toBe('#/overview');
+    expect(loginNext('')).toBe('#/overview');
+    expect(loginNext('https://evil.example/')).toBe('#/overview');
+    expect(loginNext('//evil.example')).toBe('#/overview');
+    expect(loginNext('#/login')).toBe('#/overview');
+    expect(loginNext('#/login?next=%23%2Flogin')).toBe('#/overview');
+    expect(loginNext('#/loginx')).toBe('#/loginx');
   });
 });

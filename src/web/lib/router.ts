@@ -52,3 +52,12 @@ export function replaceQuery(query: Readonly<Record<string, string | number | un
   const { path } = parseHash();
   history.replaceState(history.state, '', href(path, query));
 }
+
+/**
+ * The page to return to after sign-in, from the sign-in page's `next` query value: a
+ * dashboard hash link (`#/…`), never the sign-in page itself; `#/overview` otherwise.
+ */
+export function loginNext(next: string | null): string {
+  if (next === null || !next.startsWith('#/') || /^#\/login(?:[/?]|$)/.test(next)) return '#/overview';
+  return next;
+}
