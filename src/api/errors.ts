@@ -3,7 +3,8 @@
  * Every error body has the shape {@link ErrorBody}; the README's error table lists the same
  * codes (a test keeps the two in step).
  */
-import type { Issue } from '../ingest/normalize.js';
+import type { z } from 'zod';
+import { type Issue, zodIssues } from '../ingest/normalize.js';
 
 export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, message: 'the request is invalid; see issues' },
@@ -79,4 +80,9 @@ export function validationError(issues: readonly Issue[]): ApiError {
   const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return new ApiError('VALIDATION_FAILED', first ? `${where}${first.message}${more}` : undefined, issues);
+}
+
+/** A 400 from a failed Zod parse of a body or query; `prefix` goes before every path (e.g. `query`). */
+export function zodValidationError(error: z.ZodError, prefix: ReadonlyArray<string | number> = []): ApiError {
+  return validationError(zodIssues(error, prefix));
 }

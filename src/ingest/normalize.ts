@@ -38,7 +38,8 @@ export interface NormalizeContext {
   readonly maxFutureMs: number;
 }
 
-function zodIssues(error: z.ZodError, prefix: ReadonlyArray<string | number>): Issue[] {
+/** Zod's issues as Vigil's {@link Issue}s, each path prefixed (e.g. with a batch index). */
+export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<string | number> = []): Issue[] {
   return error.issues.map((i) => ({
     path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
     code: i.code,

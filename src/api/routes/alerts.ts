@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
-import { ApiError, validationError } from '../errors.js';
+import { ApiError, zodValidationError } from '../errors.js';
 
 const actionBody = z
   .object({
@@ -19,13 +19,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ApiContext): void {
     app.post<{ Params: { id: string } }>(`/api/alerts/:id/${action}`, async (req) => {
       const parsed = actionBody.safeParse(req.body ?? {});
       if (!parsed.success) {
-        throw validationError(
-          parsed.error.issues.map((i) => ({
-            path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-            code: i.code,
-            message: i.message,
-          })),
-        );
+        throw zodValidationError(parsed.error);
       }
       const result = ctx.runtime.alertAction(
         {

@@ -3,6 +3,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { zodIssues } from '../../ingest/normalize.js';
 import { parseTimestamp } from '../../ingest/timestamp.js';
 import { SEVERITIES, type Severity } from '../../model/types.js';
 import type { ApiContext } from '../context.js';
@@ -82,11 +83,9 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.in
   const r = schema.safeParse(query ?? {});
   if (!r.success) {
     throw validationError(
-      r.error.issues.map((i) => ({
-        path: ['query', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-        code: i.code === 'unrecognized_keys' ? 'unknown_parameter' : i.code,
-        message: i.message,
-      })),
+      zodIssues(r.error, ['query']).map((i) =>
+        i.code === 'unrecognized_keys' ? { ...i, code: 'unknown_parameter' } : i,
+      ),
     );
   }
   return r.data;

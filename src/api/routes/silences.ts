@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Silence, silenceMatcherSchema, silenceState } from '../../alerting/silences/index.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, validationError } from '../errors.js';
+import { ApiError, validationError, zodValidationError } from '../errors.js';
 
 const createBody = z
   .object({
@@ -38,13 +38,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/silences', async (req, reply) => {
     const parsed = createBody.safeParse(req.body ?? {});
     if (!parsed.success) {
-      throw validationError(
-        parsed.error.issues.map((i) => ({
-          path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-          code: i.code,
-          message: i.message,
-        })),
-      );
+      throw zodValidationError(parsed.error);
     }
     const now = Date.now();
     const startsAt = parsed.data.startsAt ?? now;
