@@ -281,7 +281,11 @@ export class RobustHoltWinters implements Detector {
     return this.useSeasonal ? this.sigma1 : this.sigma0;
   }
 
-  /** Calibrated score of the evaluated sample before the refractory hold. */
+  /**
+   * Calibrated surprise of the evaluated sample in score units, before the refractory hold and
+   * NOT capped at 1: the hold compares peaks on this scale, so a far larger peak still breaks
+   * through a hold set by a saturated one (the reported score is capped at 1).
+   */
   private rawScore(): number {
     let surprise = tailSurprise(this.tail, this.z, PARAMS.histPrior, PARAMS.priorTail);
     if (this.runNext.k > 1) {
@@ -290,7 +294,7 @@ export class RobustHoltWinters implements Detector {
         tailSurprise(this.runTail, runEvidence(this.runNext), PARAMS.histPrior, PARAMS.priorTail);
       if (run > surprise) surprise = run;
     }
-    return Math.min(surprise / PARAMS.surpriseCap, 1);
+    return surprise / PARAMS.surpriseCap;
   }
 
   /**
@@ -308,7 +312,7 @@ export class RobustHoltWinters implements Detector {
     const residual = this.activeResidual();
     const expected = sample.v - residual;
     const raw = warmup < 1 ? 0 : this.rawNow;
-    const score = raw > this.heldPeak() * PARAMS.holdMargin ? raw : 0;
+    const score = raw > this.heldPeak() * PARAMS.holdMargin ? Math.min(raw, 1) : 0;
     const change = warmup < 1 ? null : this.changeNow;
     const anomalous = warmup >= 1 && (score >= this.threshold || change !== null);
     let type: AnomalyType | null = null;
@@ -326,7 +330,10 @@ export class RobustHoltWinters implements Detector {
       }
     }
     const history = this.n / (this.n + 100);
-    const margin = anomalous ? (raw - this.threshold) / (1 - this.threshold + 1e-12) : raw / this.threshold;
+    const capped = Math.min(raw, 1);
+    const margin = anomalous
+      ? (capped - this.threshold) / (1 - this.threshold + 1e-12)
+      : capped / this.threshold;
     const confidence = clamp(history * (anomalous ? 0.5 + 0.5 * margin : 0.5 * margin), 0, 1);
     const band = this.bandZ * this.activeSigma();
     return {
