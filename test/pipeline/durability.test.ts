@@ -107,6 +107,13 @@ function spawnVigil(dataDir: string, configFile: string): Promise<{ child: Child
       env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_AUTH: '0' },
     },
   );
+  // Never leak the child, whatever the test does next.
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((res) => child.once('exit', res));
+    }
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
