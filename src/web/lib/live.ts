@@ -20,6 +20,9 @@ export type LiveMessage =
 
 type Listener<T> = (value: T) => void;
 
+/** Delay of the second backfill after a reconnect, ms (well above the server's commit interval). */
+const RESYNC_SETTLE_MS = 1500;
+
 export class LiveFeed {
   private ws: WebSocket | null = null;
   private attempt = 0;
@@ -131,7 +134,14 @@ export class LiveFeed {
       this.attempt = 0;
       if (this.subs.size > 0) this.send({ subscribe: { points: [...this.subs.keys()] } });
       this.setState('live');
-      if (this.everOpened) for (const fn of this.resyncListeners) fn();
+      if (this.everOpened) {
+        for (const fn of this.resyncListeners) fn();
+        // An event published just before this socket opened may not be in the store yet (the
+        // server commits its write batch every ~100 ms): backfill once more a moment later.
+        setTimeout(() => {
+          if (this.ws === ws) for (const fn of this.resyncListeners) fn();
+        }, RESYNC_SETTLE_MS);
+      }
       this.everOpened = true;
     };
     ws.onmessage = (ev) => {
