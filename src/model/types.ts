@@ -109,14 +109,7 @@ export interface Alert {
   readonly version: number;
 }
 
-export type AlertAction =
-  | 'opened'
-  | 'escalated'
-  | 'updated'
-  | 'acknowledged'
-  | 'resolved'
-  | 'auto_resolved'
-  | 'reopened';
+export type AlertAction = 'opened' | 'escalated' | 'updated' | 'acknowledged' | 'resolved' | 'auto_resolved';
 
 /** One entry of an alert's append-only history. */
 export interface AlertEvent {

@@ -37,6 +37,7 @@ import type {
   LiveEvent,
   LogRecord,
   PointRecord,
+  SeriesKey,
 } from '../model/types.js';
 import type { Checkpoint, WriteBatch } from '../store/types.js';
 import { type LiveSeries, SeriesRegistry } from './series-registry.js';
@@ -384,9 +385,21 @@ export class Pipeline {
       outOfDeclaredRange: outOfRange,
       explanation,
     };
-    const provisional: Omit<Anomaly, 'alertId'> = { ...base, severity: 'low' };
-    this.currentValues = { value: item.v, expected: verdict.expected };
-    const alertId = this.alerts.onAnomaly(s, provisional);
+    this.recordAnomaly(s, base, { value: item.v, expected: verdict.expected });
+  }
+
+  /**
+   * The common end of every anomaly: it opens or updates the series' alert (severity comes from
+   * the alert), joins a correlation group, is queued for writing and published live.
+   * @param values actual and expected value, for the notification the alert change may cause
+   */
+  private recordAnomaly(
+    series: SeriesKey & { readonly id: string },
+    base: Omit<Anomaly, 'alertId' | 'severity'>,
+    values: AnomalyValues | null,
+  ): void {
+    this.currentValues = values;
+    const alertId = this.alerts.onAnomaly(series, { ...base, severity: 'low' });
     this.currentValues = null;
     const alert = alertId ? this.alerts.openAlert(alertId) : null;
     const anomaly: Anomaly = { ...base, severity: alert?.severity ?? 'info', alertId };
@@ -420,12 +433,7 @@ export class Pipeline {
       outOfDeclaredRange: false,
       explanation: explainFingerprint(fingerprint, verdict),
     };
-    const alertId = this.alerts.onAnomaly(series, { ...base, severity: 'low' });
-    const alert = alertId ? this.alerts.openAlert(alertId) : null;
-    const anomaly: Anomaly = { ...base, severity: alert?.severity ?? 'info', alertId };
-    this.system.correlate(anomaly);
-    this.anomalies.push(anomaly);
-    if (!this.replaying) this.options.publish({ type: 'anomaly', anomaly });
+    this.recordAnomaly(series, base, null);
   }
 
   private onAlertChanged(alert: Alert, event: AlertEvent | null, action: AlertAction): void {
