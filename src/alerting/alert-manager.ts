@@ -33,6 +33,11 @@ export interface AlertActionRequest {
   readonly note: string | null;
   /** When it was received, Unix ms. */
   readonly at: number;
+  /**
+   * Acknowledge only: wall time (Unix ms) at which the acknowledgement lapses; if the alert is
+   * still open then, it fires again and notifies again. Null or absent: until resolved.
+   */
+  readonly ackExpiresAt?: number | null;
 }
 
 /** Why an action was refused. */
@@ -139,6 +144,8 @@ export class AlertManager {
       acknowledgedAt: null,
       resolvedBy: null,
       note: null,
+      ackExpiresAt: null,
+      incidentId: null,
       version: 1,
     };
     const entry: OpenAlert = { alert, historyLength: 0 };
@@ -181,17 +188,71 @@ export class AlertManager {
       this.close(current, 'resolved', request.at, request.by, request.note);
       return current.alert;
     }
+    const ackExpiresAt = request.ackExpiresAt ?? null;
     const updated: Alert = {
       ...current.alert,
       status: 'acknowledged',
       acknowledgedBy: request.by,
       acknowledgedAt: request.at,
+      ackExpiresAt: ackExpiresAt !== null && ackExpiresAt > request.at ? ackExpiresAt : null,
       note: request.note ?? current.alert.note,
       version: current.alert.version + 1,
     };
     this.replace(current, updated);
-    this.record(current, 'acknowledged', request.at, request.by, request.note);
+    const until =
+      updated.ackExpiresAt === null ? '' : ` until ${new Date(updated.ackExpiresAt).toISOString()}`;
+    this.record(
+      current,
+      'acknowledged',
+      request.at,
+      request.by,
+      request.note ?? (until ? `acknowledged${until}` : null),
+    );
     return updated;
+  }
+
+  /**
+   * Lapses the acknowledgements whose expiry is at or before `now`: each such alert, still
+   * open, fires again (action `ack_expired`, a new version, so receivers are notified again).
+   * @param now wall time of the log record being applied, Unix ms
+   * @returns how many acknowledgements lapsed
+   */
+  expireAcks(now: number): number {
+    let lapsed = 0;
+    for (const entry of [...this.byId.values()].sort((a, b) => Number(a.alert.id) - Number(b.alert.id))) {
+      const a = entry.alert;
+      if (a.status !== 'acknowledged' || a.ackExpiresAt === null || a.ackExpiresAt > now) continue;
+      this.replace(entry, { ...a, status: 'firing', ackExpiresAt: null, version: a.version + 1 });
+      this.record(
+        entry,
+        'ack_expired',
+        now,
+        null,
+        `acknowledgement by ${a.acknowledgedBy ?? 'unknown'} lapsed while still firing`,
+      );
+      lapsed++;
+    }
+    return lapsed;
+  }
+
+  /** Earliest acknowledgement expiry among open alerts (Unix ms), or null. */
+  nextAckExpiry(): number | null {
+    let next: number | null = null;
+    for (const { alert } of this.byId.values()) {
+      if (
+        alert.status === 'acknowledged' &&
+        alert.ackExpiresAt !== null &&
+        (next === null || alert.ackExpiresAt < next)
+      )
+        next = alert.ackExpiresAt;
+    }
+    return next;
+  }
+
+  /** Sets the incident of an open alert (no new version: it is bookkeeping, not a change to notify). */
+  setIncident(alertId: string, incidentId: string): void {
+    const entry = this.byId.get(alertId);
+    if (entry) entry.alert = { ...entry.alert, incidentId };
   }
 
   private close(
@@ -205,6 +266,7 @@ export class AlertManager {
     const resolved: Alert = {
       ...a,
       status: 'resolved',
+      ackExpiresAt: null,
       resolvedAt: at,
       resolvedBy: by,
       note: note ?? a.note,
@@ -258,7 +320,13 @@ export class AlertManager {
     this.open.clear();
     this.byId.clear();
     this.pending.clear();
-    for (const [alert, historyLength] of s.open) {
+    for (const [saved, historyLength] of s.open) {
+      // Checkpoints from before ack expiry and incidents lack those fields.
+      const alert: Alert = {
+        ...saved,
+        ackExpiresAt: saved.ackExpiresAt ?? null,
+        incidentId: saved.incidentId ?? null,
+      };
       const entry: OpenAlert = { alert, historyLength };
       this.open.set(alert.seriesId, entry);
       this.byId.set(alert.id, entry);

@@ -22,6 +22,8 @@ import { ApiError, type ErrorCode } from './errors.js';
 import { liveRoutes } from './live.js';
 import { createMetrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { opsRoutes } from './routes/ops.js';
 import { queryRoutes } from './routes/query.js';
@@ -127,6 +129,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   alertRoutes(app, ctx);
   opsRoutes(app, ctx);
   silenceRoutes(app, ctx);
+  incidentRoutes(app, ctx);
+  feedbackRoutes(app, ctx);
   await app.register(async (scope) => liveRoutes(scope, ctx));
 
   const webRoot = deps.webRoot && existsSync(deps.webRoot) ? deps.webRoot : null;

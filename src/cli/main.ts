@@ -1,10 +1,12 @@
 /**
- * The `vigil` command: `start`, `replay`, `agent`, `bench nab`.
+ * The `vigil` command: `start`, `replay`, `agent`, `keys`, `users`, `bench nab`, and the
+ * alert-management commands `silences`, `incidents`, `maintenance`, `report alerts`.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { CliError, InsecureListenError } from '../security/index.js';
 import { VERSION } from '../server.js';
+import { registerAlertingCommands } from './alerting.js';
 
 function int(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -198,6 +200,7 @@ export function buildCli(): Command {
       });
     });
 
+  registerAlertingCommands(program);
   return program;
 }
 

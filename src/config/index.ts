@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { maintenanceWindowSchema } from '../alerting/maintenance/window.js';
 import { type ReceiverConfig, receiverConfigSchema, redactReceiver } from '../alerting/receivers/config.js';
 import { routeTreeSchema } from '../alerting/routing/schema.js';
 import { unknownReceivers } from '../alerting/routing/tree.js';
@@ -85,6 +86,10 @@ export const configSchema = z
         routing: routeTreeSchema.optional(),
         /** An open critical alert mutes lower-severity alerts of the same service. */
         inhibit: z.boolean().default(true),
+        /** Recurring maintenance windows: matching alerts muted, matching series not learned from. */
+        maintenance: z.array(maintenanceWindowSchema).default([]),
+        /** How long before a silence ends its creator's receivers get a reminder, ms (0 = none). */
+        silenceReminderMs: z.number().int().min(0).default(3_600_000),
       })
       .strict()
       .superRefine((alerting, ctx) => {
@@ -98,6 +103,16 @@ export const configSchema = z
             });
           names.add(r.name);
         }
+        const windows = new Set<string>();
+        for (const [i, w] of alerting.maintenance.entries()) {
+          if (windows.has(w.name))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['maintenance', i, 'name'],
+              message: `duplicate maintenance window name "${w.name}"`,
+            });
+          windows.add(w.name);
+        }
         if (alerting.routing) {
           for (const issue of unknownReceivers(alerting.routing, names))
             ctx.addIssue({ code: 'custom', path: ['routing', ...issue.path], message: issue.message });
@@ -110,6 +125,8 @@ export const configSchema = z
         criticalScore: 0.999,
         receivers: [],
         inhibit: true,
+        maintenance: [],
+        silenceReminderMs: 3_600_000,
       }),
     agent: z
       .object({

@@ -105,11 +105,26 @@ export interface Alert {
   readonly acknowledgedAt: number | null;
   readonly resolvedBy: string | null;
   readonly note: string | null;
+  /** Wall time at which an acknowledgement lapses (the alert fires again if still open), Unix ms, or null. */
+  readonly ackExpiresAt: number | null;
+  /** Incident the alert belongs to (alerts firing together on one service or call chain), or null. */
+  readonly incidentId: string | null;
   /** Version, incremented on every change (for idempotent delivery keys). */
   readonly version: number;
 }
 
-export type AlertAction = 'opened' | 'escalated' | 'updated' | 'acknowledged' | 'resolved' | 'auto_resolved';
+/**
+ * What changed an alert: `ack_expired` when an acknowledgement with an expiry lapsed while the
+ * alert was still open (it fires again and notifies again).
+ */
+export type AlertAction =
+  | 'opened'
+  | 'escalated'
+  | 'updated'
+  | 'acknowledged'
+  | 'ack_expired'
+  | 'resolved'
+  | 'auto_resolved';
 
 /** One entry of an alert's append-only history. */
 export interface AlertEvent {

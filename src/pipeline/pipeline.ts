@@ -9,6 +9,9 @@
 
 import type { ActionRefusal } from '../alerting/alert-manager.js';
 import { AlertManager } from '../alerting/alert-manager.js';
+import { applyFeedback, type Feedback, feedbackActive } from '../alerting/feedback/feedback.js';
+import { IncidentTracker, type IncidentTrackerState } from '../alerting/incidents/incident.js';
+import { MaintenanceWindow, type MaintenanceWindowConfig } from '../alerting/maintenance/window.js';
 import {
   type AnomalyValues,
   createNotifier,
@@ -65,6 +68,34 @@ export interface AlertActionBody {
   readonly alertId: string;
   readonly by: string | null;
   readonly note: string | null;
+  /** Acknowledge only: when the acknowledgement lapses, Unix ms (wall time). */
+  readonly ackExpiresAt?: number | null;
+}
+
+/** A maintenance window as the pipeline keeps it: from the config or created through the API. */
+export interface MaintenanceEntry {
+  /** `config:<name>` for configured windows, a UUID for API ones. */
+  readonly id: string;
+  readonly source: 'config' | 'api';
+  readonly window: MaintenanceWindowConfig;
+  readonly createdBy: string;
+  /** Unix ms (0 for configured windows). */
+  readonly createdAt: number;
+}
+
+/** Body of a `maintenance` log record: create/replace an API window, or delete one. */
+export type MaintenanceBody =
+  | { readonly op: 'upsert'; readonly entry: MaintenanceEntry }
+  | { readonly op: 'delete'; readonly id: string };
+
+/**
+ * Body of a `feedback` log record: a complete feedback to record (`add`), or the same feedback
+ * with `revokedAt`/`revokedBy` set (`revoke`). The API builds it (reading the marked anomalies),
+ * so applying it needs nothing but the record.
+ */
+export interface FeedbackBody {
+  readonly op: 'add' | 'revoke';
+  readonly feedback: Feedback;
 }
 
 /** Options of the pipeline, from the config. */
@@ -83,6 +114,10 @@ export interface PipelineOptions {
   readonly routing?: RouteTreeConfig | undefined;
   /** `config.alerting.inhibit` (default true). */
   readonly inhibit?: boolean | undefined;
+  /** `config.alerting.maintenance`: recurring maintenance windows. */
+  readonly maintenance?: readonly MaintenanceWindowConfig[] | undefined;
+  /** `config.alerting.silenceReminderMs` (default 1 h; 0 = no reminders). */
+  readonly silenceReminderMs?: number | undefined;
   readonly publicUrl: string;
   /** Live events (anomalies, alert changes) as they are produced; not called while replaying. */
   readonly publish: (event: LiveEvent) => void;
@@ -101,6 +136,12 @@ interface PipelineState {
   readonly keys: ReadonlyArray<readonly [string, IngestAnswer & { seq: number }]>;
   /** Routing groups, open alerts and silences (absent in checkpoints from before routing). */
   readonly notifier?: NotifierSnapshot | null;
+  /** Open incidents (absent in checkpoints from before incidents). */
+  readonly incidents?: IncidentTrackerState;
+  /** Maintenance windows created through the API. */
+  readonly maintenance?: readonly MaintenanceEntry[];
+  /** Active series-scoped feedback. */
+  readonly feedback?: readonly Feedback[];
 }
 
 /** Body of a `silence` log record: create/replace a silence, or expire one now. */
@@ -117,6 +158,10 @@ export interface PipelineCounters {
   anomalies: number;
   /** Logged items the pipeline could not apply (a bug or an engine precondition; each is logged). */
   failedItems: number;
+  /** Samples scored but not learned because a maintenance window covered them. */
+  maintenanceSamples: number;
+  /** Anomalous samples made normal by "not an anomaly" feedback. */
+  feedbackSuppressed: number;
 }
 
 /** Applies log records and accumulates the derived rows. */
@@ -125,7 +170,15 @@ export class Pipeline {
   readonly alerts: AlertManager;
   /** Per-service fingerprints and cross-series anomaly correlation. */
   readonly system: SystemView;
-  readonly counters: PipelineCounters = { samples: 0, anomalies: 0, failedItems: 0 };
+  readonly counters: PipelineCounters = {
+    samples: 0,
+    anomalies: 0,
+    failedItems: 0,
+    maintenanceSamples: 0,
+    feedbackSuppressed: 0,
+  };
+  /** Alerts grouped into incidents. */
+  readonly incidents: IncidentTracker;
   private readonly windows: RateWindows;
   private readonly keys = new Map<string, IngestAnswer & { seq: number }>();
   private replaying = false;
@@ -138,6 +191,24 @@ export class Pipeline {
   private alertEvents: AlertEvent[] = [];
   private deliveries: Delivery[] = [];
   private logs: LogRecord[] = [];
+  private feedbackRows = new Map<string, Feedback>();
+
+  /** Maintenance windows by id: configured ones first, then API ones in creation order. */
+  private readonly maintenanceEntries = new Map<string, MaintenanceEntry>();
+  private maintenanceWindows: readonly {
+    readonly entry: MaintenanceEntry;
+    readonly window: MaintenanceWindow;
+  }[] = [];
+  /** Bumped when the windows change, to invalidate {@link seriesWindows}. */
+  private maintenanceVersion = 0;
+  private readonly seriesWindows = new Map<
+    string,
+    { version: number; windows: readonly MaintenanceWindow[] }
+  >();
+  /** Active series-scoped feedback by series id. */
+  private readonly feedbackBySeries = new Map<string, Feedback[]>();
+  /** Correlation group of the anomaly being recorded, for the incident of the alert it opens. */
+  private currentGroup: string | null = null;
 
   // Context of the record being applied.
   private currentSeq = 0;
@@ -157,8 +228,15 @@ export class Pipeline {
       routing: options.routing,
       publicUrl: options.publicUrl,
       inhibit: options.inhibit,
+      silenceReminderMs: options.silenceReminderMs,
     });
     this.system = new SystemView(options.rateWindowMs, options.sensitivity);
+    this.incidents = new IncidentTracker((g) => this.system.resolveGroup(g));
+    for (const window of options.maintenance ?? []) {
+      const id = `config:${window.name}`;
+      this.maintenanceEntries.set(id, { id, source: 'config', window, createdBy: 'config', createdAt: 0 });
+    }
+    this.compileMaintenance();
     this.alerts = new AlertManager(options.alerting, {
       alertChanged: (alert, event, action) => this.onAlertChanged(alert, event, action),
     });
@@ -229,7 +307,82 @@ export class Pipeline {
 
   /** Wall time (Unix ms) at which a `tick` record should be applied, or null when none is needed. */
   nextNotificationAt(): number | null {
-    return this.notifier?.nextWakeAt(this.currentReceivedAt) ?? null;
+    const notify = this.notifier?.nextWakeAt(this.currentReceivedAt) ?? null;
+    const ack = this.alerts.nextAckExpiry();
+    if (notify === null) return ack;
+    return ack === null ? notify : Math.min(notify, ack);
+  }
+
+  /** Applies a `maintenance` record (create/replace or delete an API-created window). */
+  applyMaintenance(seq: number, receivedAt: number, body: MaintenanceBody): void {
+    this.begin(seq, receivedAt);
+    if (body.op === 'upsert') this.maintenanceEntries.set(body.entry.id, body.entry);
+    else if (this.maintenanceEntries.get(body.id)?.source === 'api') this.maintenanceEntries.delete(body.id);
+    this.compileMaintenance();
+    this.flushNotifications();
+  }
+
+  /** Maintenance windows known (configured, then created through the API), with their compiled schedule. */
+  get maintenance(): readonly { readonly entry: MaintenanceEntry; readonly window: MaintenanceWindow }[] {
+    return this.maintenanceWindows;
+  }
+
+  private compileMaintenance(): void {
+    this.maintenanceWindows = [...this.maintenanceEntries.values()].map((entry) => ({
+      entry,
+      window: new MaintenanceWindow(entry.window),
+    }));
+    this.maintenanceVersion++;
+    this.seriesWindows.clear();
+    this.notifier?.setMaintenance(this.maintenanceWindows.map((w) => w.window));
+  }
+
+  /** The maintenance windows whose matchers cover a series (cached per series until the windows change). */
+  private windowsOf(s: LiveSeries): readonly MaintenanceWindow[] {
+    if (this.maintenanceWindows.length === 0) return [];
+    const cached = this.seriesWindows.get(s.id);
+    if (cached && cached.version === this.maintenanceVersion) return cached.windows;
+    const labels = { ...s.labels, service: s.service, endpoint: s.endpoint, metric: s.metric };
+    const windows = this.maintenanceWindows.map((w) => w.window).filter((w) => w.matches(labels));
+    this.seriesWindows.set(s.id, { version: this.maintenanceVersion, windows });
+    return windows;
+  }
+
+  /**
+   * Applies a `feedback` record: records (or revokes) a "not an anomaly" feedback. Series scope
+   * widens the series' band while active; an open alert it was given on, or (series scope) the
+   * series' open alert, is resolved with the reason as note.
+   */
+  applyFeedback(seq: number, receivedAt: number, body: FeedbackBody): void {
+    this.begin(seq, receivedAt);
+    const f = body.feedback;
+    this.feedbackRows.set(f.id, f);
+    const list = (this.feedbackBySeries.get(f.seriesId) ?? []).filter(
+      (x) => x.id !== f.id && feedbackActive(x, receivedAt),
+    );
+    if (body.op === 'add' && feedbackActive(f, receivedAt)) list.push(f);
+    if (list.length > 0) this.feedbackBySeries.set(f.seriesId, list);
+    else this.feedbackBySeries.delete(f.seriesId);
+    if (body.op === 'add') {
+      const open = this.alerts.openAlertOf(f.seriesId);
+      if (open && (open.id === f.alertId || f.scope === 'series')) {
+        this.alerts.act({
+          action: 'resolve',
+          alertId: open.id,
+          by: f.createdBy,
+          note: `not an anomaly${f.reason ? `: ${f.reason}` : ''}`,
+          at: receivedAt,
+        });
+      }
+    }
+    this.flushNotifications();
+  }
+
+  /** Active series-scoped feedback of a series. */
+  activeFeedback(seriesId: string): readonly Feedback[] {
+    return (this.feedbackBySeries.get(seriesId) ?? []).filter((f) =>
+      feedbackActive(f, this.currentReceivedAt),
+    );
   }
 
   private flushNotifications(): void {
@@ -241,6 +394,10 @@ export class Pipeline {
   applyAction(seq: number, receivedAt: number, body: AlertActionBody): Alert | ActionRefusal {
     this.begin(seq, receivedAt);
     const result = this.alerts.act({ ...body, at: receivedAt });
+    if (typeof result !== 'string' && result.incidentId === null) {
+      const incidentId = this.incidents.alertChanged(result, 'updated', null, receivedAt);
+      if (incidentId !== null) return { ...result, incidentId };
+    }
     this.flushNotifications();
     return result;
   }
@@ -251,6 +408,8 @@ export class Pipeline {
     else if (kind === 'alert_action') this.applyAction(seq, receivedAt, body as AlertActionBody);
     else if (kind === 'tick') this.applyTick(seq, receivedAt);
     else if (kind === 'silence') this.applySilence(seq, receivedAt, body as SilenceBody);
+    else if (kind === 'maintenance') this.applyMaintenance(seq, receivedAt, body as MaintenanceBody);
+    else if (kind === 'feedback') this.applyFeedback(seq, receivedAt, body as FeedbackBody);
     else throw new Error(`unknown ingest log record kind "${kind}" at seq ${seq}`);
   }
 
@@ -272,6 +431,8 @@ export class Pipeline {
     this.anomalyIndex = 0;
     this.logIndex = 0;
     this.appliedSeq = seq;
+    // Acknowledgements that lapsed by this record's time fire again before it applies.
+    if (this.alerts.expireAcks(receivedAt) > 0) this.flushNotifications();
   }
 
   private remember(key: string, answer: IngestAnswer & { seq: number }): void {
@@ -322,8 +483,21 @@ export class Pipeline {
 
   private applySample(item: SampleItem): void {
     const s = this.series.resolve(item.kind, item.service, item.endpoint, item.metric, item.labels, item.t);
-    const verdict = s.detector.update({ t: item.t, v: item.v });
+    const windows = this.windowsOf(s);
+    // In a maintenance window (event time) the detector scores without learning: a deploy or
+    // a backup is not learned as normal.
+    const maintenance = windows.length > 0 && windows.some((w) => w.activeAt(item.t));
+    const sample = { t: item.t, v: item.v };
+    const raw = maintenance ? s.detector.score(sample) : s.detector.update(sample);
+    if (maintenance) this.counters.maintenanceSamples++;
     this.counters.samples++;
+    const rules = this.feedbackBySeries.get(s.id);
+    let verdict = raw;
+    if (rules) {
+      const adjusted = applyFeedback(raw, item.v, rules, this.currentReceivedAt);
+      if (adjusted.suppressedBy !== null) this.counters.feedbackSuppressed++;
+      verdict = { ...raw, lower: adjusted.lower, upper: adjusted.upper, anomalous: adjusted.anomalous };
+    }
     if (item.t >= s.lastSeen || s.detector.samples <= 1) {
       s.lastSeen = Math.max(s.lastSeen, item.t);
       s.lastValue = item.v;
@@ -346,14 +520,21 @@ export class Pipeline {
     };
     this.points.push(point);
     if (!this.replaying) this.options.onPoint?.(point);
-    if (anomalous) this.onAnomalous(s, item, verdict, outOfRange);
+    if (anomalous) this.onAnomalous(s, item, verdict, outOfRange, maintenance);
     else this.alerts.onNormal(s.id, item.t);
   }
 
-  private onAnomalous(s: LiveSeries, item: SampleItem, verdict: Verdict, outOfRange: boolean): void {
+  private onAnomalous(
+    s: LiveSeries,
+    item: SampleItem,
+    verdict: Verdict,
+    outOfRange: boolean,
+    maintenance: boolean,
+  ): void {
     this.counters.anomalies++;
     const range = item.range;
     let explanation = explainVerdict(verdict);
+    if (maintenance) explanation += ' (during a maintenance window: not learned, alerts muted)';
     let type = verdict.type ?? 'outlier';
     let score = verdict.score;
     let confidence = verdict.confidence;
@@ -399,11 +580,12 @@ export class Pipeline {
     values: AnomalyValues | null,
   ): void {
     this.currentValues = values;
+    this.currentGroup = this.system.correlate(base);
     const alertId = this.alerts.onAnomaly(series, { ...base, severity: 'low' });
     this.currentValues = null;
+    this.currentGroup = null;
     const alert = alertId ? this.alerts.openAlert(alertId) : null;
     const anomaly: Anomaly = { ...base, severity: alert?.severity ?? 'info', alertId };
-    this.system.correlate(anomaly);
     this.anomalies.push(anomaly);
     if (!this.replaying) this.options.publish({ type: 'anomaly', anomaly });
   }
@@ -436,7 +618,18 @@ export class Pipeline {
     this.recordAnomaly(series, base, null);
   }
 
-  private onAlertChanged(alert: Alert, event: AlertEvent | null, action: AlertAction): void {
+  private onAlertChanged(changed: Alert, event: AlertEvent | null, action: AlertAction): void {
+    let alert = changed;
+    const incidentId = this.incidents.alertChanged(
+      alert,
+      action,
+      this.currentGroup,
+      event?.at ?? this.currentReceivedAt,
+    );
+    if (incidentId !== null && alert.incidentId !== incidentId) {
+      this.alerts.setIncident(alert.id, incidentId);
+      alert = { ...alert, incidentId };
+    }
     this.alertRows.set(alert.id, alert);
     if (event) this.alertEvents.push(event);
     this.notifier?.alertChanged(alert, action, this.currentValues, this.currentReceivedAt);
@@ -454,7 +647,10 @@ export class Pipeline {
       alertEvents: this.alertEvents,
       deliveries: this.deliveries,
       logs: this.logs,
+      incidents: this.incidents.drainChanged(),
+      feedback: [...this.feedbackRows.values()],
     };
+    this.feedbackRows = new Map();
     this.points = [];
     this.anomalies = [];
     this.alertRows = new Map();
@@ -474,6 +670,8 @@ export class Pipeline {
     this.alertEvents = [...batch.alertEvents, ...this.alertEvents];
     this.deliveries = [...batch.deliveries, ...this.deliveries];
     this.logs = [...batch.logs, ...this.logs];
+    this.incidents.returnChanged(batch.incidents ?? []);
+    for (const f of batch.feedback ?? []) if (!this.feedbackRows.has(f.id)) this.feedbackRows.set(f.id, f);
     for (const s of batch.series) {
       const live = this.series.get(s.id);
       if (live) this.series.touch(live);
@@ -488,6 +686,9 @@ export class Pipeline {
       windows: this.windows.snapshot(),
       keys: [...this.keys.entries()],
       notifier: this.notifier?.snapshot() ?? null,
+      incidents: this.incidents.snapshot(),
+      maintenance: [...this.maintenanceEntries.values()].filter((e) => e.source === 'api'),
+      feedback: [...this.feedbackBySeries.values()].flat(),
     };
     return { throughSeq: this.appliedSeq, takenAt, series: this.series.drainCheckpoint(), pipeline };
   }
@@ -513,6 +714,16 @@ export class Pipeline {
     this.keys.clear();
     for (const [k, v] of state.keys) this.keys.set(k, v);
     if (this.notifier && state.notifier) this.notifier.restore(state.notifier);
+    this.incidents.restore(state.incidents);
+    for (const [id, e] of this.maintenanceEntries) if (e.source === 'api') this.maintenanceEntries.delete(id);
+    for (const e of state.maintenance ?? []) this.maintenanceEntries.set(e.id, e);
+    this.compileMaintenance();
+    this.feedbackBySeries.clear();
+    for (const f of state.feedback ?? []) {
+      const list = this.feedbackBySeries.get(f.seriesId) ?? [];
+      list.push(f);
+      this.feedbackBySeries.set(f.seriesId, list);
+    }
     this.appliedSeq = checkpoint.throughSeq;
     return fresh;
   }

@@ -16,8 +16,10 @@ import type { Alert, PointRecord } from '../model/types.js';
 import { type EventBus, type IngestLog, type Store, StoreUnavailableError } from '../store/types.js';
 import {
   type AlertActionBody,
+  type FeedbackBody,
   type IngestAnswer,
   type IngestBody,
+  type MaintenanceBody,
   Pipeline,
   type SilenceBody,
 } from './pipeline.js';
@@ -63,6 +65,8 @@ export class Runtime {
       receivers: config.alerting.receivers,
       routing: config.alerting.routing,
       inhibit: config.alerting.inhibit,
+      maintenance: config.alerting.maintenance,
+      silenceReminderMs: config.alerting.silenceReminderMs,
       publicUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`,
       publish: (event) => storage.bus.publish(event),
       onPoint: (point) => this.pointListener?.(point),
@@ -166,6 +170,26 @@ export class Runtime {
     this.assertWritable();
     const seq = this.storage.log.append('silence', now, body);
     this.pipeline.applySilence(seq, now, body);
+  }
+
+  /**
+   * Logs and applies a maintenance-window change (create/replace or delete an API window).
+   * @throws {StoreUnavailableError} when the log cannot write
+   */
+  maintenance(body: MaintenanceBody, now: number): void {
+    this.assertWritable();
+    const seq = this.storage.log.append('maintenance', now, body);
+    this.pipeline.applyMaintenance(seq, now, body);
+  }
+
+  /**
+   * Logs and applies a "not an anomaly" feedback (or its revocation).
+   * @throws {StoreUnavailableError} when the log cannot write
+   */
+  feedback(body: FeedbackBody, now: number): void {
+    this.assertWritable();
+    const seq = this.storage.log.append('feedback', now, body);
+    this.pipeline.applyFeedback(seq, now, body);
   }
 
   /**

@@ -5,13 +5,13 @@
  */
 import {
   AnomalyCorrelator,
+  type CorrelatableAnomaly,
   type CorrelationGroup,
   type Fingerprint,
   FingerprintMonitor,
   type FingerprintVerdict,
   type ScoredFingerprint,
 } from '../engine/index.js';
-import type { Anomaly } from '../model/types.js';
 
 /** A scored fingerprint as kept for the API. */
 export interface FingerprintPoint {
@@ -65,8 +65,13 @@ export class SystemView {
   }
 
   /** Links an anomaly to a correlation group; returns the group id. */
-  correlate(anomaly: Anomaly): string {
+  correlate(anomaly: CorrelatableAnomaly): string {
     return this.correlator.add(anomaly);
+  }
+
+  /** The id a correlation group id now resolves to (groups merge as links are found). */
+  resolveGroup(groupId: string): string {
+    return this.correlator.resolve(groupId);
   }
 
   /** Correlation groups, oldest first. */

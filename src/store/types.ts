@@ -11,6 +11,8 @@
  * checkpoint and replays the log after it; derived rows carry deterministic keys so the
  * replay rewrites them identically.
  */
+import type { Feedback } from '../alerting/feedback/feedback.js';
+import type { Incident } from '../alerting/incidents/incident.js';
 import type {
   Alert,
   AlertEvent,
@@ -69,6 +71,10 @@ export interface WriteBatch {
   /** Insert-or-ignore by id (never resets a delivery's progress). */
   readonly deliveries: readonly Delivery[];
   readonly logs: readonly LogRecord[];
+  /** Upserts by id (latest version); absent = none. */
+  readonly incidents?: readonly Incident[];
+  /** "Not an anomaly" feedback, upserts by id; absent = none. */
+  readonly feedback?: readonly Feedback[];
 }
 
 /** Engine and alerting state at one log position. */
@@ -101,6 +107,8 @@ export interface SeriesQuery {
 }
 
 export interface AnomalyQuery extends TimeRange {
+  /** One anomaly by id. */
+  readonly id?: string;
   readonly seriesId?: string;
   readonly service?: string;
   readonly severity?: Severity;
@@ -111,6 +119,7 @@ export interface AnomalyQuery extends TimeRange {
 
 export interface AlertQuery extends TimeRange {
   readonly status?: AlertStatus;
+  readonly incidentId?: string;
   readonly severity?: Severity;
   readonly service?: string;
   readonly seriesId?: string;
@@ -123,6 +132,54 @@ export interface DeliveryQuery {
   readonly alertId?: string;
   readonly status?: Delivery['status'];
   readonly limit?: number;
+}
+
+export interface IncidentQuery extends TimeRange {
+  readonly status?: 'open' | 'resolved';
+  /** Incidents touching this service. */
+  readonly service?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface FeedbackQuery {
+  readonly id?: string;
+  readonly seriesId?: string;
+  readonly alertId?: string;
+  /** Feedback that marked this anomaly. */
+  readonly anomalyId?: string;
+  readonly limit?: number;
+}
+
+/** Rows the alert-quality report is computed from (see `alerting/quality`). Times are Unix ms. */
+export interface AlertQualityData {
+  readonly alerts: ReadonlyArray<{
+    readonly id: string;
+    readonly seriesId: string;
+    readonly service: string;
+    readonly endpoint: string;
+    readonly metric: string;
+    readonly status: string;
+    readonly severity: string;
+    readonly startsAt: number;
+    readonly resolvedAt: number | null;
+    readonly acknowledgedAt: number | null;
+  }>;
+  /** Ids of those alerts that resolved by themselves. */
+  readonly autoResolved: readonly string[];
+  /** Latest resolution before the period, per series (to recognise a flap at its start). */
+  readonly earlierResolved: ReadonlyArray<{ readonly seriesId: string; readonly resolvedAt: number }>;
+  /** One row per (delivery, alert it carried). */
+  readonly deliveries: ReadonlyArray<{
+    readonly id: string;
+    readonly receiver: string;
+    readonly status: string;
+    readonly attempts: number;
+    readonly createdAt: number;
+    readonly alertId: string;
+  }>;
+  /** Feedback (not revoked) given in the period, with the alert it marks (directly or through an anomaly). */
+  readonly feedback: ReadonlyArray<{ readonly seriesId: string; readonly alertId: string | null }>;
 }
 
 /** Result of a health probe: `ok` only when a real read and write just succeeded. */
@@ -160,6 +217,14 @@ export interface Store {
   alertAnomalies(alertId: string, limit: number): Anomaly[];
   countAlerts(status: AlertStatus): Record<Severity, number>;
   recentLogs(service: string | undefined, limit: number): LogRecord[];
+
+  incidents(query: IncidentQuery): { readonly total: number; readonly items: Incident[] };
+  getIncident(id: string): Incident | null;
+  feedback(query: FeedbackQuery): Feedback[];
+  /** For the given anomaly ids, the id of a (not revoked) feedback marking each, when there is one. */
+  markedAnomalies(anomalyIds: readonly string[]): Map<string, string>;
+  /** Rows for the alert-quality report over `[from, to]` (at most `limit` alerts and deliveries). */
+  alertQualityData(from: number, to: number, limit: number): AlertQualityData;
 
   deliveries(query: DeliveryQuery): Delivery[];
   /** Deliveries with status `pending` and nextAttemptAt ≤ `now`, oldest first. */

@@ -98,3 +98,41 @@ describe('severityFor', () => {
     expect(severityFor(0.995, 1, 3_600_000, o)).toBe('critical');
   });
 });
+
+describe('AlertManager acknowledgement expiry', () => {
+  it('fires again when an acknowledgement lapses while the alert is open, once', () => {
+    const { m, changes } = manager({ ...OPTS, triggerCount: 1 });
+    const id = m.onAnomaly(SERIES, anomaly(1000)) as string;
+    const acked = m.act({
+      action: 'acknowledge',
+      alertId: id,
+      by: 'ann',
+      note: null,
+      at: 5000,
+      ackExpiresAt: 65_000,
+    });
+    expect(acked).toMatchObject({ status: 'acknowledged', ackExpiresAt: 65_000, version: 2 });
+    expect(m.nextAckExpiry()).toBe(65_000);
+    expect(m.expireAcks(64_999)).toBe(0);
+    expect(m.expireAcks(65_000)).toBe(1);
+    expect(m.openAlert(id)).toMatchObject({
+      status: 'firing',
+      ackExpiresAt: null,
+      acknowledgedBy: 'ann',
+      version: 3,
+    });
+    expect(changes.at(-1)?.[0]).toBe('ack_expired');
+    expect(m.expireAcks(100_000)).toBe(0);
+    expect(m.nextAckExpiry()).toBeNull();
+  });
+
+  it('clears the acknowledgement expiry when the alert resolves', () => {
+    const { m } = manager({ ...OPTS, triggerCount: 1 });
+    const id = m.onAnomaly(SERIES, anomaly(1000)) as string;
+    m.act({ action: 'acknowledge', alertId: id, by: 'ann', note: null, at: 5000, ackExpiresAt: 65_000 });
+    const resolved = m.act({ action: 'resolve', alertId: id, by: 'ann', note: null, at: 6000 });
+    expect(resolved).toMatchObject({ status: 'resolved', ackExpiresAt: null });
+    expect(m.nextAckExpiry()).toBeNull();
+    expect(m.expireAcks(70_000)).toBe(0);
+  });
+});

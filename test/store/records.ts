@@ -87,6 +87,8 @@ export function alert(over: Partial<Alert> = {}): Alert {
     acknowledgedAt: null,
     resolvedBy: null,
     note: null,
+    ackExpiresAt: null,
+    incidentId: null,
     version: 1,
     ...over,
   };

@@ -41,6 +41,17 @@ export interface Notification {
   readonly externalUrl: string;
   /** When the notification was decided, Unix ms (from the ingest log). */
   readonly at: number;
+  /** Set on a silence expiry reminder: the silence that ends soon and still mutes `alerts`. */
+  readonly reminder?: SilenceReminder;
+}
+
+/** What a silence expiry reminder says about the silence. */
+export interface SilenceReminder {
+  readonly silenceId: string;
+  /** Unix ms. */
+  readonly endsAt: number;
+  readonly createdBy: string;
+  readonly comment: string;
 }
 
 /** An HTTP request to send (POST). */

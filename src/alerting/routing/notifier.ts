@@ -12,10 +12,17 @@
  * same alert version.
  */
 import type { Alert, AlertAction, Delivery, Severity } from '../../model/types.js';
+import type { MaintenanceWindow } from '../maintenance/window.js';
 import type { Notification, NotifiedAlert } from '../receivers/types.js';
 import { severityRank } from '../severity.js';
 import { isInhibited } from '../silences/inhibition.js';
-import { isSilenced, nextSilenceChange, type Silence } from '../silences/silence.js';
+import {
+  isSilenced,
+  nextSilenceChange,
+  type Silence,
+  silenceMatches,
+  silenceState,
+} from '../silences/silence.js';
 import {
   Grouper,
   type GrouperSnapshot,
@@ -43,6 +50,8 @@ export interface NotifierOptions {
   readonly publicUrl: string;
   /** Let open critical alerts inhibit lower ones of the same service (default true). */
   readonly inhibit?: boolean;
+  /** How long before a silence ends the receivers of the alerts it mutes get a reminder, ms (0 = none; default 1 h). */
+  readonly silenceReminderMs?: number;
 }
 
 /** Serializable state of a {@link Notifier} (for the pipeline checkpoint). */
@@ -50,6 +59,8 @@ export interface NotifierSnapshot {
   readonly grouper: GrouperSnapshot;
   readonly open: readonly Alert[];
   readonly silences: readonly Silence[];
+  /** Ids of silences whose expiry reminder was sent (absent in older checkpoints). */
+  readonly reminded?: readonly string[];
 }
 
 /** Actual/expected of the anomaly behind an alert change, when there was one. */
@@ -63,6 +74,8 @@ export class Notifier {
   private readonly grouper = new Grouper();
   private readonly open = new Map<string, Alert>();
   private silences: readonly Silence[] = [];
+  private maintenance: readonly MaintenanceWindow[] = [];
+  private readonly reminded = new Set<string>();
   private readonly receivers: ReadonlyMap<string, NotifierReceiver>;
   private readonly base: string;
   private readonly mute: MuteFn;
@@ -72,7 +85,23 @@ export class Notifier {
     this.base = options.publicUrl.replace(/\/$/, '');
     this.mute = (m, now) =>
       isSilenced(m.labels, this.silences, now) ||
+      this.inMaintenance(m.labels, now) ||
       ((options.inhibit ?? true) && isInhibited(m.alert, this.open.values()));
+  }
+
+  /** Whether an active maintenance window covers these labels at `now`. */
+  inMaintenance(labels: Alert['labels'], now: number): boolean {
+    return this.maintenance.some((w) => w.activeAt(now) && w.matches(labels));
+  }
+
+  /** Replaces the maintenance windows (configured and created through the API). */
+  setMaintenance(windows: readonly MaintenanceWindow[]): void {
+    this.maintenance = [...windows];
+  }
+
+  /** Ids of silences whose expiry reminder has been sent. */
+  get remindedSilences(): ReadonlySet<string> {
+    return this.reminded;
   }
 
   /** The silences in force (active, pending and not yet dropped expired ones). */
@@ -83,6 +112,9 @@ export class Notifier {
   /** Replaces the silences (from the silence log records applied so far). */
   setSilences(silences: readonly Silence[]): void {
     this.silences = [...silences];
+    // A replaced silence (new end) earns a new reminder; forgotten ones are dropped.
+    const ends = new Map(silences.map((x) => [x.id, x.endsAt]));
+    for (const id of [...this.reminded]) if (!ends.has(id)) this.reminded.delete(id);
   }
 
   /**
@@ -110,15 +142,98 @@ export class Notifier {
    * @param now ingest-log time, Unix ms; also the deliveries' `createdAt` and first `nextAttemptAt`
    */
   flush(now: number): Delivery[] {
-    return this.grouper.flush(now, this.mute).flatMap((n) => this.deliveriesOf(n, now));
+    return [
+      ...this.grouper.flush(now, this.mute).flatMap((n) => this.deliveriesOf(n, now)),
+      ...this.reminders(now),
+    ];
   }
 
   /** Next time (Unix ms) {@link flush} may produce deliveries with no other input, or null. */
   nextWakeAt(now: number): number | null {
-    const due = this.grouper.nextDueAt(now, this.mute);
-    const silence = nextSilenceChange(this.silences, now);
-    if (due === null) return silence;
-    return silence === null ? due : Math.min(due, silence);
+    const times = [this.grouper.nextDueAt(now, this.mute), nextSilenceChange(this.silences, now)];
+    for (const w of this.maintenance) times.push(w.nextChange(now));
+    for (const s of this.silences) {
+      const at = this.reminderAt(s);
+      if (at !== null && !this.reminded.has(s.id) && silenceState(s, now) !== 'expired') times.push(at);
+    }
+    let next: number | null = null;
+    for (const t of times) if (t !== null && (next === null || t < next)) next = t;
+    return next;
+  }
+
+  /**
+   * When a silence's expiry reminder is due (Unix ms), or null for none: `silenceReminderMs`
+   * before its end, but at most a quarter of its length (a 1 h silence reminds 15 min before
+   * it ends), and none when that lead is under a minute.
+   */
+  private reminderAt(s: Silence): number | null {
+    const lead = Math.min(this.options.silenceReminderMs ?? 3_600_000, (s.endsAt - s.startsAt) / 4);
+    return lead < 60_000 ? null : s.endsAt - lead;
+  }
+
+  /**
+   * Expiry reminders: once per silence, shortly before it ends (see {@link reminderAt}), one delivery per
+   * receiver that the open alerts it mutes are routed to (per-alert receivers such as PagerDuty
+   * excepted: a reminder is not a page). A silence that mutes nothing reminds no one.
+   * Delivery id: `<receiver>:silence:<silence id>:reminder`.
+   */
+  private reminders(now: number): Delivery[] {
+    const out: Delivery[] = [];
+    for (const s of this.silences) {
+      const at = this.reminderAt(s);
+      if (at === null || at > now || this.reminded.has(s.id) || silenceState(s, now) !== 'active') continue;
+      this.reminded.add(s.id);
+      const muted = [...this.open.values()]
+        .filter((a) => silenceMatches(s, alertLabels(a)))
+        .sort((a, b) => Number(a.id) - Number(b.id));
+      const byReceiver = new Map<string, GroupMember[]>();
+      for (const a of muted) {
+        const labels = alertLabels(a);
+        const member: GroupMember = {
+          ...(this.grouper.member(a.id) ?? { value: null, expected: null }),
+          alert: a,
+          labels,
+          action: this.grouper.member(a.id)?.action ?? 'opened',
+        };
+        for (const route of matchRoutes(this.options.tree, labels)) {
+          const list = byReceiver.get(route.receiver) ?? [];
+          if (!list.some((m) => m.alert.id === a.id)) list.push(member);
+          byReceiver.set(route.receiver, list);
+        }
+      }
+      for (const [receiver, members] of byReceiver) {
+        const r = this.receivers.get(receiver);
+        if (!r || r.perAlert) continue;
+        const id = `${receiver}:silence:${s.id}:reminder`;
+        const first = members[0] as GroupMember;
+        const notification: Notification = {
+          version: '2',
+          idempotencyKey: id,
+          receiver,
+          groupKey: `silence:${s.id}`,
+          groupLabels: {},
+          status: 'firing',
+          alerts: members.slice(0, 50).map((m) => this.notified(m)),
+          externalUrl: this.base,
+          at: now,
+          reminder: { silenceId: s.id, endsAt: s.endsAt, createdBy: s.createdBy, comment: s.comment },
+        };
+        out.push({
+          id,
+          receiver,
+          alertId: first.alert.id,
+          alertVersion: first.alert.version,
+          payload: JSON.stringify(notification),
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          createdAt: now,
+          lastAttemptAt: null,
+          nextAttemptAt: now,
+        });
+      }
+    }
+    return out;
   }
 
   private notified(m: GroupMember): NotifiedAlert {
@@ -174,7 +289,12 @@ export class Notifier {
 
   /** Serializable state (for checkpoints). */
   snapshot(): NotifierSnapshot {
-    return { grouper: this.grouper.snapshot(), open: [...this.open.values()], silences: [...this.silences] };
+    return {
+      grouper: this.grouper.snapshot(),
+      open: [...this.open.values()],
+      silences: [...this.silences],
+      reminded: [...this.reminded],
+    };
   }
 
   /** Replaces the state by one made with {@link snapshot}. */
@@ -183,5 +303,7 @@ export class Notifier {
     this.open.clear();
     for (const a of s.open) this.open.set(a.id, a);
     this.silences = [...s.silences];
+    this.reminded.clear();
+    for (const id of s.reminded ?? []) this.reminded.add(id);
   }
 }

@@ -54,7 +54,8 @@ export const childRouteSchema: z.ZodType<ChildRouteConfig, unknown> = z.lazy(() 
 
 /** Default timings of the root route, ms (Alertmanager's defaults). */
 export const ROUTE_DEFAULTS = {
-  groupBy: [] as string[],
+  /** One group per incident: alerts firing together on a service or call chain share notifications. */
+  groupBy: ['incident'] as string[],
   groupWaitMs: 30_000,
   groupIntervalMs: 300_000,
   repeatIntervalMs: 4 * 3_600_000,
@@ -64,8 +65,8 @@ export const ROUTE_DEFAULTS = {
 export const routeTreeSchema = z
   .object({
     receiver: z.string().min(1),
-    /** Labels whose values split alerts into groups; `[]` one group, `['...']` one per alert. */
-    groupBy: groupBy.default([]),
+    /** Labels whose values split alerts into groups; `[]` one group, `['...']` one per alert; default `['incident']`. */
+    groupBy: groupBy.default(() => [...ROUTE_DEFAULTS.groupBy]),
     /** Wait before the first notification of a new group, ms (default 30 s). */
     groupWaitMs: duration.default(ROUTE_DEFAULTS.groupWaitMs),
     /** Least time between two notifications of a changed group, ms (default 5 min). */

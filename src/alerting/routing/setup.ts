@@ -37,6 +37,8 @@ export interface CreateNotifierOptions {
   readonly silences?: readonly Silence[] | undefined;
   /** Inhibition of lower alerts by a critical one on the same service (default true). */
   readonly inhibit?: boolean | undefined;
+  /** Silence expiry reminder lead time, ms (default 1 h; 0 = none). */
+  readonly silenceReminderMs?: number | undefined;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createNotifier(options: CreateNotifierOptions): Notifier | null 
     })),
     publicUrl: options.publicUrl,
     inhibit: options.inhibit ?? true,
+    silenceReminderMs: options.silenceReminderMs ?? 3_600_000,
   });
   notifier.setSilences(options.silences ?? []);
   return notifier;

@@ -3,27 +3,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { zodIssues } from '../../ingest/normalize.js';
-import { parseTimestamp } from '../../ingest/timestamp.js';
-import { SEVERITIES, type Severity } from '../../model/types.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, validationError } from '../errors.js';
-
-const time = z
-  .string()
-  .max(64)
-  .transform((s, c) => {
-    const r = parseTimestamp(s, 0, Number.POSITIVE_INFINITY);
-    if (!r.ok) {
-      c.addIssue({ code: 'custom', message: r.message });
-      return z.NEVER;
-    }
-    return r.ms;
-  });
-const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
-const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
-const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
-const text = z.string().max(500);
+import { ApiError } from '../errors.js';
+import { defined, limit, offset, parseQuery, severity, text, time } from './query-params.js';
 
 const seriesQuery = z
   .object({
@@ -77,24 +59,6 @@ const fingerprintsQuery = z
 const correlationsQuery = z
   .object({ from: time.optional(), to: time.optional(), limit: limit(1000, 100) })
   .strict();
-
-/** Parses a query string with a schema, answering 400 naming each bad parameter. */
-export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
-  const r = schema.safeParse(query ?? {});
-  if (!r.success) {
-    throw validationError(
-      zodIssues(r.error, ['query']).map((i) =>
-        i.code === 'unrecognized_keys' ? { ...i, code: 'unknown_parameter' } : i,
-      ),
-    );
-  }
-  return r.data;
-}
-
-/** Drops keys whose value is undefined (for exactOptionalPropertyTypes). */
-function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
-}
 
 /** Registers the read routes. */
 export function queryRoutes(app: FastifyInstance, ctx: ApiContext): void {

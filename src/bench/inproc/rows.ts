@@ -51,6 +51,8 @@ export function alertRow(run: number, i: number): Alert {
     acknowledgedAt: null,
     resolvedBy: null,
     note: null,
+    ackExpiresAt: null,
+    incidentId: null,
     version: 1,
   };
 }

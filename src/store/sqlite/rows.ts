@@ -125,7 +125,7 @@ export function toAnomaly(r: Row): Anomaly {
 export const ALERT_COLUMNS =
   'id, series_id, service, endpoint, metric, labels, status, severity, starts_at, last_anomaly_at, ' +
   'resolved_at, anomaly_count, max_score, type, summary, acknowledged_by, acknowledged_at, resolved_by, ' +
-  'note, version';
+  'note, version, ack_expires_at, incident_id';
 export function alertParams(a: Alert): unknown[] {
   return [
     a.id,
@@ -148,6 +148,8 @@ export function alertParams(a: Alert): unknown[] {
     a.resolvedBy,
     a.note,
     a.version,
+    a.ackExpiresAt,
+    a.incidentId,
   ];
 }
 export function toAlert(r: Row): Alert {
@@ -171,6 +173,8 @@ export function toAlert(r: Row): Alert {
     acknowledgedAt: numOrNull(r.acknowledged_at),
     resolvedBy: strOrNull(r.resolved_by),
     note: strOrNull(r.note),
+    ackExpiresAt: numOrNull(r.ack_expires_at),
+    incidentId: strOrNull(r.incident_id),
     version: r.version as number,
   };
 }

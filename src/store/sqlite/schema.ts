@@ -154,6 +154,46 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO heartbeat (id, at, beats) VALUES (1, 0, 0);
   `,
+  // 2: acknowledgement expiry, incidents, "not an anomaly" feedback.
+  `
+  ALTER TABLE alerts ADD COLUMN ack_expires_at INTEGER;
+  ALTER TABLE alerts ADD COLUMN incident_id TEXT;
+  CREATE INDEX alerts_by_incident ON alerts (incident_id, starts_at);
+
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    title TEXT NOT NULL,
+    services TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX incidents_by_started ON incidents (started_at);
+  CREATE INDEX incidents_by_status ON incidents (status, started_at);
+
+  CREATE TABLE feedback (
+    id TEXT PRIMARY KEY,
+    series_id TEXT NOT NULL,
+    alert_id TEXT,
+    scope TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX feedback_by_series ON feedback (series_id, created_at);
+  CREATE INDEX feedback_by_alert ON feedback (alert_id);
+  CREATE INDEX feedback_by_created ON feedback (created_at);
+  CREATE TABLE feedback_anomalies (
+    anomaly_id TEXT NOT NULL,
+    feedback_id TEXT NOT NULL,
+    PRIMARY KEY (anomaly_id, feedback_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

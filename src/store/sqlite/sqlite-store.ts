@@ -14,6 +14,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Feedback } from '../../alerting/feedback/feedback.js';
+import type { Incident } from '../../alerting/incidents/incident.js';
 import type {
   Alert,
   AlertEvent,
@@ -27,10 +29,13 @@ import type {
 } from '../../model/types.js';
 import { SEVERITIES } from '../../model/types.js';
 import type {
+  AlertQualityData,
   AlertQuery,
   AnomalyQuery,
   Checkpoint,
   DeliveryQuery,
+  FeedbackQuery,
+  IncidentQuery,
   Retention,
   SeriesQuery,
   Store,
@@ -39,6 +44,14 @@ import type {
   WriteBatch,
 } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
+import {
+  alertQualityData,
+  getIncident,
+  markedAnomalies,
+  queryFeedback,
+  queryIncidents,
+  writeAlerting,
+} from './alerting.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { classifySqliteError } from './errors.js';
 import { addRange, Filter, likePattern, limitOf, offsetOf } from './filter.js';
@@ -138,6 +151,7 @@ export class SqliteStore implements Store {
           for (const e of batch.alertEvents) c.insertAlertEvent.run(alertEventParams(e));
           for (const d of batch.deliveries) c.insertDelivery.run(deliveryParams(d));
           for (const l of batch.logs) c.insertLog.run(logParams(l));
+          writeAlerting(c, batch.incidents ?? [], batch.feedback ?? []);
         })
         .immediate();
     });
@@ -235,6 +249,7 @@ export class SqliteStore implements Store {
   /** Newest first (by event time). The range applies to the anomaly's event time. */
   anomalies(query: AnomalyQuery): { readonly total: number; readonly items: Anomaly[] } {
     const f = new Filter();
+    if (query.id !== undefined) f.add('id = ?', query.id);
     if (query.seriesId !== undefined) f.add('series_id = ?', query.seriesId);
     if (query.service !== undefined) f.add('service = ?', query.service);
     if (query.severity !== undefined) f.add('severity = ?', query.severity);
@@ -253,6 +268,7 @@ export class SqliteStore implements Store {
     if (query.severity !== undefined) f.add('severity = ?', query.severity);
     if (query.service !== undefined) f.add('service = ?', query.service);
     if (query.seriesId !== undefined) f.add('series_id = ?', query.seriesId);
+    if (query.incidentId !== undefined) f.add('incident_id = ?', query.incidentId);
     if (query.to !== undefined) f.add('starts_at <= ?', query.to);
     if (query.from !== undefined) f.add('(resolved_at IS NULL OR resolved_at >= ?)', query.from);
     return this.page('query alerts', 'alerts', ALERT_COLUMNS, f, 'starts_at DESC, id DESC', query, toAlert);
@@ -315,6 +331,26 @@ export class SqliteStore implements Store {
   }
 
   /** Newest first (by `createdAt`), default limit {@link DEFAULT_LIMIT}. */
+  incidents(query: IncidentQuery): { readonly total: number; readonly items: Incident[] } {
+    return this.run('query incidents', (c) => queryIncidents(c, query));
+  }
+
+  getIncident(id: string): Incident | null {
+    return this.run('get incident', (c) => getIncident(c, id));
+  }
+
+  feedback(query: FeedbackQuery): Feedback[] {
+    return this.run('query feedback', (c) => queryFeedback(c, query));
+  }
+
+  markedAnomalies(anomalyIds: readonly string[]): Map<string, string> {
+    return this.run('query marked anomalies', (c) => markedAnomalies(c, anomalyIds));
+  }
+
+  alertQualityData(from: number, to: number, limit: number): AlertQualityData {
+    return this.run('query alert quality', (c) => alertQualityData(c, from, to, limit));
+  }
+
   deliveries(query: DeliveryQuery): Delivery[] {
     const f = new Filter();
     if (query.receiver !== undefined) f.add('receiver = ?', query.receiver);

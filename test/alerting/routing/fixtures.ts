@@ -24,6 +24,8 @@ export function makeAlert(over: Partial<Alert> = {}): Alert {
     acknowledgedAt: null,
     resolvedBy: null,
     note: null,
+    ackExpiresAt: null,
+    incidentId: null,
     version: 1,
     ...over,
   };

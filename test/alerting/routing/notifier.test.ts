@@ -246,3 +246,73 @@ describe('createNotifier', () => {
     expect(createNotifier({ receivers: [], publicUrl: 'http://v' })).toBeNull();
   });
 });
+
+describe('Notifier silence reminders and maintenance', () => {
+  const silence = (endsAt: number) =>
+    silenceSchema.parse({
+      id: 's',
+      matchers: [{ name: 'service', value: 'api' }],
+      startsAt: 0,
+      endsAt,
+      createdBy: 'ann',
+      comment: 'db migration',
+    });
+
+  it('reminds the receivers of the alerts a silence mutes once, before it ends, under a stable key', () => {
+    const n = notifier();
+    n.setSilences([silence(4 * 3_600_000)]);
+    n.alertChanged(makeAlert({ id: '1' }), 'opened', null, 0);
+    expect(n.flush(20_000)).toEqual([]);
+    // Reminder lead: min(1 h, a quarter of the silence) = 1 h before the end.
+    expect(n.nextWakeAt(20_000)).toBe(3 * 3_600_000);
+    const [d, ...rest] = n.flush(3 * 3_600_000);
+    expect(rest).toEqual([]);
+    expect(d?.id).toBe('ops:silence:s:reminder');
+    const p = parseNotification(d?.payload ?? '');
+    expect(p.reminder).toEqual({
+      silenceId: 's',
+      endsAt: 4 * 3_600_000,
+      createdBy: 'ann',
+      comment: 'db migration',
+    });
+    expect(p.alerts.map((a) => a.alert.id)).toEqual(['1']);
+    expect(n.flush(3 * 3_600_000 + 60_000)).toEqual([]);
+    // The reminder survives a checkpoint: no second one after a restore.
+    const m = notifier();
+    m.restore(JSON.parse(JSON.stringify(n.snapshot())));
+    expect(m.flush(3 * 3_600_000 + 120_000)).toEqual([]);
+  });
+
+  it('sends no reminder for a silence that mutes nothing or is too short', () => {
+    const n = notifier();
+    n.setSilences([silence(4 * 3_600_000)]);
+    expect(n.flush(3 * 3_600_000)).toEqual([]);
+    const short = notifier();
+    short.setSilences([silence(3 * 60_000)]);
+    short.alertChanged(makeAlert({ id: '1' }), 'opened', null, 0);
+    expect(short.nextWakeAt(10_000)).toBe(3 * 60_000);
+  });
+
+  it('mutes alerts covered by an active maintenance window and notifies when it ends', async () => {
+    const { MaintenanceWindow, maintenanceWindowSchema } = await import(
+      '../../../src/alerting/maintenance/window.js'
+    );
+    const n = notifier();
+    const day = Date.UTC(2026, 0, 5);
+    n.setMaintenance([
+      new MaintenanceWindow(
+        maintenanceWindowSchema.parse({
+          name: 'deploy',
+          matchers: ['service="api"'],
+          cron: '0 0 * * *',
+          durationMs: 3_600_000,
+        }),
+      ),
+    ]);
+    n.alertChanged(makeAlert({ id: '1' }), 'opened', null, day + 60_000);
+    n.alertChanged(makeAlert({ id: '2', seriesId: 'x', service: 'search' }), 'opened', null, day + 60_000);
+    expect(summary(n.flush(day + 70_000)).map(([, a]) => a)).toEqual([['2']]);
+    expect(n.nextWakeAt(day + 70_000)).toBe(day + 3_600_000);
+    expect(summary(n.flush(day + 3_600_000)).map(([, a]) => a)).toEqual([['1']]);
+  });
+});

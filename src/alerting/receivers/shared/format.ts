@@ -77,6 +77,10 @@ export function explainLines(n: NotifiedAlert): string[] {
 
 /** Title of a whole notification: one alert's title, or `3 alerts FIRING for service="api"`. */
 export function notificationTitle(n: Notification): string {
+  if (n.reminder) {
+    const r = n.reminder;
+    return `Reminder: silence by ${r.createdBy} ends in ${formatDuration(r.endsAt - n.at)} (${new Date(r.endsAt).toISOString()}); it still mutes ${n.alerts.length} open alert${n.alerts.length === 1 ? '' : 's'}${r.comment ? ` — ${r.comment}` : ''}`;
+  }
   const first = n.alerts[0];
   if (n.alerts.length === 1 && first) return `${statusWord(first.alert)} ${alertTitle(first.alert)}`;
   const labels = Object.entries(n.groupLabels)
