@@ -254,4 +254,77 @@ describe('durability', () => {
     expect(anomaly).toMatchObject({ value: 100_000, type: 'spike' });
     expect(anomaly.expected).toBeLessThan(200);
   });
+  it('feedback, maintenance windows, acknowledgement expiry and incidents survive a kill -9 right after their answers', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const configFile = join(dir.dir, 'vigil.json');
+    // Derived rows and checkpoints lag far behind: everything below is rebuilt from the log.
+    writeFileSync(
+      configFile,
+      JSON.stringify({ storage: { checkpointIntervalMs: 600_000, flushIntervalMs: 10_000 } }),
+    );
+    const dataDir = join(dir.dir, 'data');
+    const first = await spawnVigil(dataDir, configFile);
+    const pts = normalSeries(T0, 300, STEP);
+    pts.push({ t: T0 + 300 * STEP, v: 400 });
+    const send = (url: string, samples: Array<{ t: number; v: number }>) =>
+      post(`${url}/api/batch`, {
+        metrics: samples.map((p) => ({ type: 'metric', service: 'fb', metrics: { x: p.v }, timestamp: p.t })),
+      });
+    expect((await send(first.url, pts)).status).toBe(202);
+    // The open alert is in memory at once (rows are written 10 s later).
+    const alertId = '1';
+    expect(
+      (await post(`${first.url}/api/alerts/${alertId}/acknowledge`, { expiresInMs: 3_600_000 })).status,
+    ).toBe(200);
+    const fb = await post(`${first.url}/api/alerts/${alertId}/feedback`, {
+      scope: 'series',
+      reason: 'batch job',
+    });
+    expect(fb.status).toBe(201);
+    const mw = await post(`${first.url}/api/maintenance`, {
+      name: 'nightly',
+      cron: '0 3 * * *',
+      durationMs: 3_600_000,
+    });
+    expect(mw.status).toBe(201);
+    first.child.kill('SIGKILL');
+    await new Promise((res) => first.child.once('exit', res));
+
+    const second = await spawnVigil(dataDir, configFile);
+    cleanups.push(async () => {
+      second.child.kill('SIGTERM');
+      await new Promise((res) => second.child.once('exit', res));
+    });
+    expect(
+      (await get(`${second.url}/api/maintenance`)).body.items.map((w: { name: string }) => w.name),
+    ).toEqual(['nightly']);
+    const detail = (await get(`${second.url}/api/alerts/${alertId}`)).body;
+    expect(detail.alert).toMatchObject({
+      status: 'resolved',
+      note: 'not an anomaly: batch job',
+      incidentId: 'inc-1',
+    });
+    expect(detail.history.map((h: { action: string }) => h.action)).toEqual([
+      'opened',
+      'acknowledged',
+      'resolved',
+    ]);
+    expect((await get(`${second.url}/api/feedback?alertId=${alertId}`)).body.items).toHaveLength(1);
+    expect((await get(`${second.url}/api/incidents/inc-1`)).body.incident.status).toBe('resolved');
+    // The feedback still widens the band after the restart: the same spike (past the
+    // detector's refractory hold) is normal.
+    const t = T0 + 520 * STEP;
+    expect(
+      (await send(second.url, [...normalSeries(T0 + 301 * STEP, 219, STEP), { t, v: 400 }])).status,
+    ).toBe(202);
+    const point = await waitFor(
+      async () =>
+        (await get(`${second.url}/api/series/${detail.alert.seriesId}/points?from=${t}&to=${t}`)).body
+          .points[0],
+      15_000,
+    );
+    expect(point).toMatchObject({ value: 400, anomalous: false });
+    expect(point.upper).toBeGreaterThanOrEqual(400);
+  }, 60_000);
 });

@@ -92,6 +92,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
 
   app.post<{ Params: { id: string } }>('/api/anomalies/:id/feedback', async (req, reply) => {
+    runtime.flush(); // the anomaly may be applied but not yet written
     const anomaly = store().anomalies({ id: req.params.id, limit: 1 }).items[0];
     if (!anomaly) throw new ApiError('NOT_FOUND', `no anomaly with id ${req.params.id}`);
     const feedback = record(req, { seriesId: anomaly.seriesId, alertId: null, anomalies: [anomaly] });
@@ -99,6 +100,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post<{ Params: { id: string } }>('/api/alerts/:id/feedback', async (req, reply) => {
+    runtime.flush(); // its latest anomalies may be applied but not yet written
     const alert = store().getAlert(req.params.id) ?? runtime.pipeline.alerts.openAlert(req.params.id);
     if (!alert) throw new ApiError('NOT_FOUND', `no alert with id ${req.params.id}`);
     const anomalies = store().alertAnomalies(alert.id, 1000);
