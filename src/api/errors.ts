@@ -1,77 +1,16 @@
 /**
- * The catalogue of errors the API answers, each with its HTTP status and a default message.
- * Every error body has the shape {@link ErrorBody}; the README's error table lists the same
- * codes (a test keeps the two in step).
+ * Errors of the API: the shared HTTP error catalogue (`src/http/errors.ts`) and helpers that
+ * turn validation problems into a 400 naming each field.
  */
 import type { z } from 'zod';
+import { HttpError } from '../http/errors.js';
 import { type Issue, zodIssues } from '../ingest/normalize.js';
 
-export const ERROR_CATALOGUE = {
-  VALIDATION_FAILED: { status: 400, message: 'the request is invalid; see issues' },
-  INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
-  EMPTY_BODY: { status: 400, message: 'the body is empty; a JSON object is expected' },
-  UNAUTHORIZED: {
-    status: 401,
-    message: 'authentication required: send X-API-Key, Authorization: Bearer, or sign in',
-  },
-  FORBIDDEN: { status: 403, message: 'the credential does not allow this' },
-  CSRF_REJECTED: { status: 403, message: 'cross-site request refused' },
-  CARDINALITY_LIMIT: { status: 400, message: 'the credential has reached its series limit' },
-  RATE_LIMITED: { status: 429, message: 'too many requests; retry after the Retry-After delay' },
-  NOT_FOUND: { status: 404, message: 'no such resource' },
-  CONFLICT: { status: 409, message: 'the resource is not in a state that allows this' },
-  BODY_TOO_LARGE: { status: 413, message: 'the body is larger than the limit' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
-  STORE_UNAVAILABLE: { status: 503, message: 'the store cannot write right now; retry later' },
-  INTERNAL: { status: 500, message: 'internal error' },
-} as const satisfies Record<string, { status: number; message: string }>;
-
-export type ErrorCode = keyof typeof ERROR_CATALOGUE;
-
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** Body of every error answer. */
-export interface ErrorBody {
-  readonly statusCode: number;
-  readonly error: string;
-  readonly code: ErrorCode;
-  readonly message: string;
-  readonly issues: readonly Issue[];
-}
+export { ERROR_CATALOGUE, type ErrorBody, type ErrorCode } from '../http/errors.js';
 
 /** An error the API answers with a catalogue code. */
-export class ApiError extends Error {
+export class ApiError extends HttpError {
   override readonly name = 'ApiError';
-  readonly statusCode: number;
-  constructor(
-    readonly code: ErrorCode,
-    message?: string,
-    readonly issues: readonly Issue[] = [],
-  ) {
-    super(message ?? ERROR_CATALOGUE[code].message);
-    this.statusCode = ERROR_CATALOGUE[code].status;
-  }
-
-  toBody(): ErrorBody {
-    return {
-      statusCode: this.statusCode,
-      error: REASONS[this.statusCode] ?? 'Error',
-      code: this.code,
-      message: this.message,
-      issues: this.issues,
-    };
-  }
 }
 
 /** A 400 listing validation issues; the message names the first one. */
