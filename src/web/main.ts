@@ -18,19 +18,29 @@ import { cycleTheme, initTheme, themeChoice } from './lib/theme.js';
 import { mountAlert } from './pages/alert.js';
 import { mountAlerts } from './pages/alerts.js';
 import { mountAnomalies } from './pages/anomalies.js';
+import { mountIncident } from './pages/incident.js';
+import { mountIncidents } from './pages/incidents.js';
 import { mountLogin } from './pages/login.js';
 import { mountOverview } from './pages/overview.js';
 import type { MountPage, Page } from './pages/page.js';
+import { mountReports } from './pages/reports.js';
 import { mountSeries } from './pages/series.js';
 import { mountSettings } from './pages/settings.js';
+import { mountSilences } from './pages/silences.js';
 
 const PAGES: readonly { readonly key: string; readonly title: string; readonly mount: MountPage }[] = [
   { key: 'overview', title: 'Overview', mount: mountOverview },
   { key: 'series', title: 'Series', mount: mountSeries },
   { key: 'alerts', title: 'Alerts', mount: mountAlerts },
+  { key: 'incidents', title: 'Incidents', mount: mountIncidents },
   { key: 'anomalies', title: 'Anomalies', mount: mountAnomalies },
+  { key: 'silences', title: 'Silences', mount: mountSilences },
+  { key: 'reports', title: 'Reports', mount: mountReports },
   { key: 'settings', title: 'Settings', mount: mountSettings },
 ];
+
+/** Pages with a detail page at `#/<page>/<id>`. */
+const DETAIL_PAGES: Readonly<Record<string, MountPage>> = { alerts: mountAlert, incidents: mountIncident };
 
 initTheme();
 const live = new LiveFeed();
@@ -187,7 +197,7 @@ function route(): void {
     return;
   }
   const page = PAGES.find((p) => p.key === key) ?? PAGES[0]!;
-  const mount = page.key === 'alerts' && r.path[1] ? mountAlert : page.mount;
+  const mount = (r.path[1] ? DETAIL_PAGES[page.key] : undefined) ?? page.mount;
   current?.unmount();
   for (const a of navLinks) {
     if (a.dataset.page === page.key) a.setAttribute('aria-current', 'page');

@@ -16,7 +16,8 @@ const createBody = z
     startsAt: z.number().int().min(0).optional(),
     /** Unix ms; mandatory: every silence ends. */
     endsAt: z.number().int().min(0),
-    createdBy: z.string().min(1).max(200),
+    /** Who created it; optional when signed in (the principal's name is used), else `anonymous`. */
+    createdBy: z.string().min(1).max(200).optional(),
     comment: z.string().max(2000).default(''),
   })
   .strict();
@@ -55,7 +56,8 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }
     // Who created it is the signed-in principal when there is one, not what the body claims.
     const principal = req.vigilPrincipal;
-    const createdBy = principal && principal.kind !== 'anonymous' ? principal.name : parsed.data.createdBy;
+    const createdBy =
+      principal && principal.kind !== 'anonymous' ? principal.name : (parsed.data.createdBy ?? 'anonymous');
     const silence: Silence = { id: randomUUID(), ...parsed.data, createdBy, startsAt };
     runtime.silence({ op: 'upsert', silence }, now);
     return reply.code(201).send({ silence: view(silence, now) });

@@ -9,8 +9,8 @@ export function sevBadge(s: Severity): HTMLElement {
   return h('span', { class: `sev sev-${s}` }, s);
 }
 
-/** Alert status badge. */
-export function statusBadge(s: Alert['status']): HTMLElement {
+/** Status badge of an alert, an incident (`open`) or a silence (`pending`, `active`, `expired`). */
+export function statusBadge(s: Alert['status'] | 'open' | 'pending' | 'active' | 'expired'): HTMLElement {
   return h('span', { class: `status status-${s}` }, s);
 }
 

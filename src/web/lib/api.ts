@@ -133,7 +133,13 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
     }
   }
   if (!res.ok) {
-    const d = (data ?? {}) as { code?: unknown; message?: unknown };
+    // The server answers `{statusCode, error, code, message, issues}`; accept the nested
+    // `{error: {code, message}}` shape too.
+    const raw = (data ?? {}) as { error?: unknown; code?: unknown; message?: unknown };
+    const d = (raw.error !== null && typeof raw.error === 'object' ? raw.error : raw) as {
+      code?: unknown;
+      message?: unknown;
+    };
     const err = new ApiError(
       res.status,
       typeof d.code === 'string' ? d.code : `HTTP_${res.status}`,
@@ -173,10 +179,181 @@ export const api = {
     getJson<{ alert: Alert; history: AlertEvent[]; anomalies: Anomaly[] }>(
       `/api/alerts/${encodeURIComponent(id)}`,
     ),
-  alertAction: (id: string, action: 'acknowledge' | 'resolve', body: { by?: string; note?: string }) =>
+  alertAction: (id: string, action: 'acknowledge' | 'resolve', body: AlertActionBody) =>
     request<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/${action}`, body),
   receivers: () => getJson<{ items: Receiver[] }>('/api/receivers'),
   deliveries: (q: Query) => getJson<{ items: Delivery[] }>('/api/deliveries', q),
+  incidents: (q: Query) => getJson<Page<Incident>>('/api/incidents', q),
+  incident: (id: string) =>
+    getJson<{ incident: Incident; alerts: Alert[] }>(`/api/incidents/${encodeURIComponent(id)}`),
+  silences: () => getJson<{ items: Silence[] }>('/api/silences'),
+  createSilence: (body: NewSilence) => request<{ silence: Silence }>('POST', '/api/silences', body),
+  expireSilence: (id: string) =>
+    request<{ silence: Silence }>('DELETE', `/api/silences/${encodeURIComponent(id)}`),
+  feedback: (q: Query) => getJson<{ items: Feedback[] }>('/api/feedback', q),
+  /** "Not an anomaly" on every anomaly of an alert (`kind` alerts) or on one anomaly. */
+  giveFeedback: (kind: 'alerts' | 'anomalies', id: string, body: NewFeedback) =>
+    request<{ feedback: Feedback }>('POST', `/api/${kind}/${encodeURIComponent(id)}/feedback`, body),
+  revokeFeedback: (id: string) =>
+    request<{ feedback: Feedback }>('DELETE', `/api/feedback/${encodeURIComponent(id)}`),
+  maintenance: () => getJson<{ items: MaintenanceWindow[] }>('/api/maintenance'),
+  alertQuality: (q: { from?: number; to?: number }) =>
+    getJson<AlertQualityReport>('/api/reports/alert-quality', q),
 };
+
+/** Body of `POST /api/alerts/:id/acknowledge|resolve`. */
+export interface AlertActionBody {
+  readonly by?: string;
+  readonly note?: string;
+  /** Acknowledge only: the acknowledgement lapses after this long, ms (1 min – 30 d). */
+  readonly expiresInMs?: number;
+}
+
+/** One alert as a member of an incident. */
+export interface IncidentMember {
+  readonly alertId: string;
+  readonly seriesId: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly metric: string;
+  readonly severity: Severity;
+  readonly status: AlertStatus;
+  readonly since: number;
+  readonly resolvedAt: number | null;
+}
+
+/** One entry of an incident's timeline (`action`: an alert action or `incident_opened` / `incident_resolved`). */
+export interface IncidentEvent {
+  readonly at: number;
+  readonly action: string;
+  readonly alertId: string | null;
+  readonly text: string;
+}
+
+/** Alerts that fire together on one service or call chain (`GET /api/incidents`). */
+export interface Incident {
+  readonly id: string;
+  readonly status: 'open' | 'resolved';
+  readonly severity: Severity;
+  readonly title: string;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  readonly resolvedAt: number | null;
+  readonly alerts: readonly IncidentMember[];
+  readonly blastRadius: {
+    readonly services: readonly string[];
+    readonly series: number;
+    readonly openAlerts: number;
+    readonly since: number;
+    readonly summary: string;
+  };
+  readonly timeline: readonly IncidentEvent[];
+  readonly version: number;
+}
+
+/** A silence matcher (Alertmanager's shape): `=` `!=` `=~` `!~` as isRegex × isEqual. */
+export interface SilenceMatcher {
+  readonly name: string;
+  readonly value: string;
+  readonly isRegex: boolean;
+  readonly isEqual: boolean;
+}
+
+/** A silence as `GET /api/silences` lists it, with its state now. */
+export interface Silence {
+  readonly id: string;
+  readonly matchers: readonly SilenceMatcher[];
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly createdBy: string;
+  readonly comment: string;
+  readonly state: 'pending' | 'active' | 'expired';
+}
+
+/** Body of `POST /api/silences`. */
+export interface NewSilence {
+  readonly matchers: readonly SilenceMatcher[];
+  readonly startsAt?: number;
+  readonly endsAt: number;
+  readonly createdBy: string;
+  readonly comment: string;
+}
+
+/** A "not an anomaly" feedback. */
+export interface Feedback {
+  readonly id: string;
+  readonly seriesId: string;
+  readonly alertId: string | null;
+  readonly anomalyIds: readonly string[];
+  readonly scope: 'point' | 'series';
+  readonly side: 'above' | 'below';
+  readonly ratio: number;
+  readonly createdBy: string;
+  readonly reason: string;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly revokedBy: string | null;
+}
+
+/** Body of `POST /api/alerts/:id/feedback` and `POST /api/anomalies/:id/feedback`. */
+export interface NewFeedback {
+  readonly scope: 'point' | 'series';
+  /** Series scope only: 1–90 days (server default 7). */
+  readonly days?: number;
+  readonly reason: string;
+  readonly by?: string;
+}
+
+/** A maintenance window as `GET /api/maintenance` lists it. */
+export interface MaintenanceWindow {
+  readonly id: string;
+  readonly source: 'config' | 'api';
+  readonly name: string;
+  readonly matchers: readonly string[];
+  readonly timeZone: string;
+  readonly weekly?: readonly {
+    readonly days: readonly string[];
+    readonly start: string;
+    readonly end: string;
+  }[];
+  readonly cron?: string;
+  readonly durationMs?: number;
+  readonly comment?: string;
+  readonly createdBy: string | null;
+  readonly createdAt: number | null;
+  readonly active: boolean;
+  /** The current occurrence when active, else the next one. */
+  readonly occurrence: { readonly start: number; readonly end: number };
+}
+
+/** Alert-quality figures of a report, a receiver or a series. */
+export interface QualityFigures {
+  readonly alerts: number;
+  readonly notificationsSent: number;
+  readonly notificationsFailed: number;
+  readonly flapRate: number | null;
+  readonly quickAutoResolveShare: number | null;
+  readonly acknowledged: number;
+  readonly timeToAckMedianMs: number | null;
+  readonly timeToAckP90Ms: number | null;
+  readonly falsePositives: number;
+}
+
+/** `GET /api/reports/alert-quality`. */
+export interface AlertQualityReport {
+  readonly from: number;
+  readonly to: number;
+  readonly flapWindowMs: number;
+  readonly quickResolveMs: number;
+  readonly total: QualityFigures;
+  readonly receivers: readonly (QualityFigures & { readonly receiver: string })[];
+  readonly noisiestSeries: readonly (QualityFigures & {
+    readonly seriesId: string;
+    readonly service: string;
+    readonly endpoint: string;
+    readonly metric: string;
+  })[];
+}
 
 export type { Alert, AlertEvent, AlertStatus, Anomaly, Delivery, PointRecord, SeriesInfo, Severity };

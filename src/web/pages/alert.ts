@@ -1,13 +1,17 @@
 /**
- * One alert: its fields and actions, the timeline of transitions, the anomalies behind it
- * and its series chart around the alert's time span. Refetched on its live events.
+ * One alert: its fields and actions (acknowledge with an optional expiry, resolve, "Silence…"
+ * prefilled with its service and metric, "Not an anomaly…"), its incident, the timeline of
+ * transitions, the anomalies behind it, the feedback given on it and its series chart around
+ * the alert's time span. Refetched on its live events.
  */
 import { alertActions } from '../components/alert-actions.js';
 import { createSeriesChart, type SeriesChart } from '../components/chart.js';
+import { feedbackButton, feedbackPanel } from '../components/feedback.js';
+import { openSilenceDialog } from '../components/silence-form.js';
 import { errorBox, seriesAtHref, sevBadge, statusBadge } from '../components/widgets.js';
 import { type Alert, type AlertEvent, type Anomaly, api } from '../lib/api.js';
 import { debounce, h, replace } from '../lib/dom.js';
-import { fmtNum, fmtPct, fmtTime, seriesName } from '../lib/format.js';
+import { fmtDuration, fmtNum, fmtPct, fmtTime, seriesName } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { Disposer, type MountPage } from './page.js';
 
@@ -17,6 +21,8 @@ export const mountAlert: MountPage = (root, { route, live }) => {
   const head = h('div', { 'data-testid': 'alert-detail' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'timeline' });
   const anomaliesBody = h('div');
+  const feedback = feedbackPanel({ alertId: id });
+  const notice = h('p', { class: 'notice', role: 'status', 'data-testid': 'alert-notice', hidden: true });
   const chartNote = h('p', { class: 'muted' });
   let chart: SeriesChart | null = null;
   let chartSeries = '';
@@ -26,6 +32,7 @@ export const mountAlert: MountPage = (root, { route, live }) => {
     root,
     h('p', null, h('a', { href: href(['alerts']) }, '← Alerts')),
     head,
+    notice,
     h('section', { class: 'panel' }, h('h2', null, 'Series'), chartNote, chartBox),
     h(
       'div',
@@ -33,7 +40,13 @@ export const mountAlert: MountPage = (root, { route, live }) => {
       h('section', { class: 'panel' }, h('h2', null, 'Timeline'), timeline),
       h('section', { class: 'panel' }, h('h2', null, 'Anomalies'), anomaliesBody),
     ),
+    h('section', { class: 'panel' }, h('h2', null, 'Feedback (not an anomaly)'), feedback.el),
   );
+
+  function say(text: string): void {
+    notice.textContent = text;
+    notice.hidden = false;
+  }
 
   function renderHead(a: Alert): void {
     const row = (k: string, v: Node | string) => [h('dt', null, k), h('dd', null, v)];
@@ -48,11 +61,55 @@ export const mountAlert: MountPage = (root, { route, live }) => {
         statusBadge(a.status),
         ' ',
         alertActions(a, () => void load()),
+        h(
+          'span',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn',
+              'data-action': 'silence',
+              onclick: () =>
+                openSilenceDialog(
+                  [
+                    { name: 'service', value: a.service, isRegex: false, isEqual: true },
+                    { name: 'metric', value: a.metric, isRegex: false, isEqual: true },
+                  ],
+                  (sil) =>
+                    say(
+                      `Silence created until ${fmtTime(sil.endsAt)}: notifications of matching alerts are muted. See Silences.`,
+                    ),
+                  h('p', { class: 'muted' }, `Mutes notifications of alerts matching: ${a.summary}`),
+                ),
+            },
+            'Silence…',
+          ),
+          feedbackButton({ kind: 'alerts', id: a.id, label: a.summary || a.id }, (f) => {
+            say(
+              f.scope === 'series'
+                ? `Recorded: not an anomaly for this series until ${fmtTime(f.expiresAt)}.`
+                : 'Recorded: these points are not anomalies.',
+            );
+            feedback.add(f);
+            void load();
+          }),
+        ),
       ),
       h(
         'dl',
         { class: 'facts' },
         row('Series', h('a', { href: href(['series'], { ids: a.seriesId }) }, seriesName(a))),
+        row(
+          'Incident',
+          a.incidentId
+            ? h(
+                'a',
+                { href: href(['incidents', a.incidentId]), 'data-testid': 'incident-link' },
+                a.incidentId,
+              )
+            : '—',
+        ),
         row('Type', a.type.replace('_', ' ')),
         row('Started', fmtTime(a.startsAt)),
         row('Last anomaly', fmtTime(a.lastAnomalyAt)),
@@ -65,6 +122,19 @@ export const mountAlert: MountPage = (root, { route, live }) => {
             ? '—'
             : `${fmtTime(a.acknowledgedAt)}${a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ''}`,
         ),
+        a.ackExpiresAt !== null && a.ackExpiresAt !== undefined
+          ? row(
+              'Acknowledged until',
+              h(
+                'span',
+                { 'data-testid': 'ack-expires' },
+                fmtTime(a.ackExpiresAt),
+                a.status === 'acknowledged' && a.ackExpiresAt > Date.now()
+                  ? ` (in ${fmtDuration((a.ackExpiresAt - Date.now()) / 1000)}; then it fires again if still open)`
+                  : '',
+              ),
+            )
+          : null,
         row('Resolved by', a.resolvedBy ?? '—'),
         row('Note', a.note ?? '—'),
         row('Id', a.id),
@@ -143,6 +213,7 @@ export const mountAlert: MountPage = (root, { route, live }) => {
       renderHead(res.alert);
       renderTimeline(res.history);
       renderAnomalies(res.anomalies);
+      void feedback.load();
       await loadChart(res.alert, res.anomalies);
     } catch (err) {
       replace(head, h('h1', null, `Alert ${id}`), errorBox(err));

@@ -1,8 +1,10 @@
 /**
  * Anomalies list with filters (service, severity, type, time): type, score, confidence,
- * explanation and a link to the series at that moment. New anomalies from the live feed
- * are prepended when they match the filters and the first page is shown.
+ * explanation, a link to the series at that moment and "Not an anomaly…" per row. New
+ * anomalies from the live feed are prepended when they match the filters and the first page
+ * is shown.
  */
+import { feedbackButton } from '../components/feedback.js';
 import {
   errorBox,
   pager,
@@ -35,6 +37,7 @@ export const mountAnomalies: MountPage = (root, { route, live }) => {
   let items: Anomaly[] = [];
   let total = 0;
   const body = h('div', { 'data-testid': 'anomalies' });
+  const notice = h('p', { class: 'notice', role: 'status', hidden: true });
   const changed = () => {
     f.offset = 0;
     replaceQuery({ ...f, offset: undefined });
@@ -83,6 +86,7 @@ export const mountAnomalies: MountPage = (root, { route, live }) => {
           )
         : null,
     ),
+    notice,
     body,
   );
 
@@ -151,6 +155,7 @@ export const mountAnomalies: MountPage = (root, { route, live }) => {
                 'Confidence',
                 'Explanation',
                 'Alert',
+                'Feedback',
               ].map((t) => h('th', { scope: 'col' }, t)),
             ),
           ),
@@ -176,6 +181,21 @@ export const mountAnomalies: MountPage = (root, { route, live }) => {
                   a.outOfDeclaredRange ? h('span', { class: 'tag' }, 'outside declared range') : null,
                 ),
                 h('td', null, a.alertId ? h('a', { href: href(['alerts', a.alertId]) }, 'alert') : '—'),
+                h(
+                  'td',
+                  null,
+                  feedbackButton(
+                    { kind: 'anomalies', id: a.id, label: `${fmtTime(a.t)} · ${a.explanation}` },
+                    (fb) => {
+                      notice.textContent =
+                        fb.scope === 'series'
+                          ? `Recorded: not an anomaly for this series until ${fmtTime(fb.expiresAt)}.`
+                          : `Recorded: the anomaly of ${fmtTime(a.t)} is not an anomaly.`;
+                      notice.hidden = false;
+                    },
+                    true,
+                  ),
+                ),
               ),
             ),
           ),

@@ -1,0 +1,218 @@
+/**
+ * Silences: time-bounded mutes of the notifications of alerts whose labels match every
+ * matcher. The list (state, matchers, ends in, creator, comment, "Expire") and a form to
+ * create one (matcher rows, duration presets or a custom end, comment). Silences end on their
+ * own; the list is refreshed every 30 s so states and "ends in" stay current.
+ */
+import { errorText } from '../components/dialog.js';
+import { fmtMatcher, silenceFields } from '../components/silence-form.js';
+import { errorBox, select, statusBadge } from '../components/widgets.js';
+import { api, type Silence } from '../lib/api.js';
+import { h, replace } from '../lib/dom.js';
+import { fmtDuration, fmtTime } from '../lib/format.js';
+import { replaceQuery } from '../lib/router.js';
+import { Disposer, type MountPage } from './page.js';
+
+const STATE_ORDER: Record<Silence['state'], number> = { active: 0, pending: 1, expired: 2 };
+
+export const mountSilences: MountPage = (root, { route }) => {
+  const d = new Disposer();
+  const f = { state: route.query.get('state') ?? '' };
+  const body = h('div', { 'data-testid': 'silences' }, h('p', { class: 'muted' }, 'Loading…'));
+  const listError = h('div');
+  const fields = silenceFields();
+  const formStatus = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'silence-error' });
+  const formDone = h('p', { class: 'notice', role: 'status', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create silence');
+  const form = h(
+    'form',
+    {
+      class: 'silence-form',
+      'data-testid': 'silence-form',
+      'aria-labelledby': 'new-silence-title',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        formStatus.hidden = true;
+        formDone.hidden = true;
+        submit.disabled = true;
+        Promise.resolve()
+          .then(() => api.createSilence(fields.value()))
+          .then(
+            (res) => {
+              fields.reset();
+              formDone.textContent = `Silence created, ${res.silence.state} until ${fmtTime(res.silence.endsAt)}.`;
+              formDone.hidden = false;
+              void load();
+            },
+            (err: unknown) => {
+              formStatus.textContent = errorText(err);
+              formStatus.hidden = false;
+            },
+          )
+          .finally(() => {
+            submit.disabled = false;
+          });
+      },
+    },
+    ...fields.nodes,
+    formStatus,
+    formDone,
+    h('div', { class: 'dialog-buttons' }, submit),
+  );
+
+  replace(
+    root,
+    h('h1', null, 'Silences'),
+    h(
+      'p',
+      { class: 'muted' },
+      'A silence mutes the notifications of the alerts whose labels match all its matchers, until it ends. Alerts still open and show on the dashboard.',
+    ),
+    h(
+      'div',
+      { class: 'silences-layout' },
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', null, 'Silences'),
+        h(
+          'form',
+          { class: 'filters', role: 'search', onsubmit: (ev) => ev.preventDefault() },
+          select(
+            'State',
+            f.state,
+            [
+              ['', 'any'],
+              ['active', 'active'],
+              ['pending', 'pending'],
+              ['expired', 'expired'],
+            ],
+            (v) => {
+              f.state = v;
+              replaceQuery(f);
+              render();
+            },
+          ),
+        ),
+        listError,
+        body,
+      ),
+      h('section', { class: 'panel' }, h('h2', { id: 'new-silence-title' }, 'New silence'), form),
+    ),
+  );
+
+  let items: readonly Silence[] = [];
+  let seq = 0;
+  async function load(): Promise<void> {
+    const mine = ++seq;
+    try {
+      const res = await api.silences();
+      if (mine !== seq) return;
+      items = res.items;
+      render();
+    } catch (err) {
+      if (mine === seq) replace(body, errorBox(err));
+    }
+  }
+
+  function render(): void {
+    const now = Date.now();
+    const shown = items
+      .filter((s) => f.state === '' || s.state === f.state)
+      .sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.endsAt - a.endsAt);
+    if (shown.length === 0) {
+      replace(
+        body,
+        h('p', { class: 'empty' }, items.length === 0 ? 'No silences.' : 'No silences in this state.'),
+      );
+      return;
+    }
+    replace(
+      body,
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'list' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ...['State', 'Matchers', 'Ends', 'Created by', 'Comment', 'Actions'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            ...shown.map((s) => {
+              const expire = h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-small',
+                  'data-action': 'expire',
+                  'aria-label': `Expire silence ${s.matchers.map(fmtMatcher).join(', ')}`,
+                  onclick: () => {
+                    expire.disabled = true;
+                    replace(listError);
+                    api.expireSilence(s.id).then(
+                      () => void load(),
+                      (err: unknown) => {
+                        expire.disabled = false;
+                        replace(listError, errorBox(err));
+                      },
+                    );
+                  },
+                },
+                'Expire',
+              );
+              return h(
+                'tr',
+                { 'data-silence-id': s.id, 'data-state': s.state },
+                h('td', null, statusBadge(s.state)),
+                h(
+                  'td',
+                  null,
+                  h(
+                    'ul',
+                    { class: 'matchers' },
+                    ...s.matchers.map((m) => h('li', null, h('code', null, fmtMatcher(m)))),
+                  ),
+                ),
+                h('td', null, endsText(s, now)),
+                h('td', null, s.createdBy),
+                h('td', { class: 'comment' }, s.comment || '—'),
+                h('td', null, s.state === 'expired' ? null : expire),
+              );
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  const timer = setInterval(() => {
+    fields.refresh();
+    void load();
+  }, 30_000);
+  d.add(() => clearInterval(timer));
+  void load();
+  return { unmount: () => d.dispose() };
+};
+
+/** When a silence starts / ends, relative to `now`, with the exact time as a tooltip. */
+function endsText(s: Silence, now: number): HTMLElement {
+  if (s.state === 'expired') return h('time', { title: fmtTime(s.endsAt) }, `ended ${fmtTime(s.endsAt)}`);
+  const inText = `in ${fmtDuration(Math.max(0, s.endsAt - now) / 1000)}`;
+  return h(
+    'span',
+    null,
+    h('time', { title: fmtTime(s.endsAt), 'data-testid': 'ends-in' }, inText),
+    s.state === 'pending' ? h('span', { class: 'feed-meta' }, ` starts ${fmtTime(s.startsAt)}`) : null,
+  );
+}
