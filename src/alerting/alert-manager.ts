@@ -62,6 +62,8 @@ export class AlertManager {
   private readonly open = new Map<string, OpenAlert>();
   /** Open alerts by alert id. */
   private readonly byId = new Map<string, OpenAlert>();
+  /** Ids of acknowledged alerts whose acknowledgement has an expiry (kept small: checked on every record). */
+  private readonly expiring = new Set<string>();
   /** Event times of recent anomalies not yet enough to open an alert, per series. */
   private readonly pending = new Map<string, number[]>();
 
@@ -189,6 +191,8 @@ export class AlertManager {
       return current.alert;
     }
     const ackExpiresAt = request.ackExpiresAt ?? null;
+    if (ackExpiresAt !== null && ackExpiresAt > request.at) this.expiring.add(current.alert.id);
+    else this.expiring.delete(current.alert.id);
     const updated: Alert = {
       ...current.alert,
       status: 'acknowledged',
@@ -218,10 +222,17 @@ export class AlertManager {
    * @returns how many acknowledgements lapsed
    */
   expireAcks(now: number): number {
+    if (this.expiring.size === 0) return 0;
     let lapsed = 0;
-    for (const entry of [...this.byId.values()].sort((a, b) => Number(a.alert.id) - Number(b.alert.id))) {
-      const a = entry.alert;
-      if (a.status !== 'acknowledged' || a.ackExpiresAt === null || a.ackExpiresAt > now) continue;
+    for (const id of [...this.expiring].sort((a, b) => Number(a) - Number(b))) {
+      const entry = this.byId.get(id);
+      const a = entry?.alert;
+      if (!entry || !a || a.status !== 'acknowledged' || a.ackExpiresAt === null) {
+        this.expiring.delete(id);
+        continue;
+      }
+      if (a.ackExpiresAt > now) continue;
+      this.expiring.delete(id);
       this.replace(entry, { ...a, status: 'firing', ackExpiresAt: null, version: a.version + 1 });
       this.record(
         entry,
@@ -238,8 +249,10 @@ export class AlertManager {
   /** Earliest acknowledgement expiry among open alerts (Unix ms), or null. */
   nextAckExpiry(): number | null {
     let next: number | null = null;
-    for (const { alert } of this.byId.values()) {
+    for (const id of this.expiring) {
+      const alert = this.byId.get(id)?.alert;
       if (
+        alert !== undefined &&
         alert.status === 'acknowledged' &&
         alert.ackExpiresAt !== null &&
         (next === null || alert.ackExpiresAt < next)
@@ -275,6 +288,7 @@ export class AlertManager {
     this.replace(current, resolved);
     this.open.delete(a.seriesId);
     this.byId.delete(a.id);
+    this.expiring.delete(a.id);
     this.record(current, action, at, by, note);
   }
 
@@ -320,6 +334,7 @@ export class AlertManager {
     this.open.clear();
     this.byId.clear();
     this.pending.clear();
+    this.expiring.clear();
     for (const [saved, historyLength] of s.open) {
       // Checkpoints from before ack expiry and incidents lack those fields.
       const alert: Alert = {
@@ -330,6 +345,7 @@ export class AlertManager {
       const entry: OpenAlert = { alert, historyLength };
       this.open.set(alert.seriesId, entry);
       this.byId.set(alert.id, entry);
+      if (alert.status === 'acknowledged' && alert.ackExpiresAt !== null) this.expiring.add(alert.id);
     }
     for (const [id, times] of s.pending) this.pending.set(id, [...times]);
   }

@@ -141,7 +141,10 @@ export class IncidentTracker {
       entry.groups.push(group);
     }
     if (action === 'updated') {
-      this.update(entry, alert, null, at);
+      // Counts and scores are not part of the incident: skip the copy unless the member changed.
+      const m = entry.incident.alerts.find((x) => x.alertId === alert.id);
+      if (m === undefined || m.severity !== alert.severity || m.status !== alert.status)
+        this.update(entry, alert, null, at);
       return id;
     }
     this.update(entry, alert, { at, action, alertId: alert.id, text: describe(alert, action) }, at);
