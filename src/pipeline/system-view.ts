@@ -8,6 +8,7 @@ import {
   type CorrelatableAnomaly,
   type CorrelationGroup,
   type Fingerprint,
+  type FingerprinterState,
   FingerprintMonitor,
   type FingerprintVerdict,
   type ScoredFingerprint,
@@ -23,6 +24,8 @@ interface SystemViewState {
   readonly detectors: Record<string, { kind: string; version: number; state: unknown }>;
   readonly correlator: unknown;
   readonly recent: ReadonlyArray<readonly [string, FingerprintPoint[]]>;
+  /** Open fingerprint windows (absent in checkpoints from before they were kept). */
+  readonly windows?: FingerprinterState;
 }
 
 /** Fingerprints kept per service for the API. */
@@ -95,6 +98,7 @@ export class SystemView {
       detectors: this.monitor.snapshotDetectors(),
       correlator: this.correlator.toJSON(),
       recent: [...this.recent.entries()],
+      windows: this.monitor.fingerprinter.toState(),
     };
   }
 
@@ -120,5 +124,12 @@ export class SystemView {
       this.correlator = new AnomalyCorrelator({});
     }
     for (const [service, list] of s.recent ?? []) this.recent.set(service, [...list]);
+    if (s.windows) {
+      try {
+        this.monitor.fingerprinter.restoreState(s.windows);
+      } catch {
+        // A malformed window state: the open windows start empty (they refill within one window).
+      }
+    }
   }
 }

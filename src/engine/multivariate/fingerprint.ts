@@ -1,4 +1,4 @@
-import { DDSketch } from '../sketch/ddsketch.js';
+import { DDSketch, type DDSketchState } from '../sketch/ddsketch.js';
 
 /** Names of the features of a fingerprint, in vector order. */
 export const FINGERPRINT_FEATURES = [
@@ -95,6 +95,22 @@ export interface FingerprinterStats {
  * //      features: { request_rate: 2, error_rate: 0.5, latency_p50: 10.0747…, latency_p90: 10.0747…, latency_p99: 10.0747… } }]
  * ```
  */
+/** JSON state of a {@link ServiceFingerprinter} (see `toState`). */
+export interface FingerprinterState {
+  /** Largest event time seen, Unix ms, or null before the first. */
+  readonly watermark: number | null;
+  readonly counters: { late: number; evictedServices: number; skippedEmptyWindows: number };
+  readonly open: ReadonlyArray<{
+    readonly service: string;
+    readonly start: number;
+    readonly requests: number;
+    readonly errors: number;
+    readonly lastSeen: number;
+    readonly endpoints: readonly string[];
+    readonly latencies: DDSketchState;
+  }>;
+}
+
 export class ServiceFingerprinter {
   readonly windowMs: number;
   private readonly maxEmpty: number;
@@ -114,6 +130,46 @@ export class ServiceFingerprinter {
     this.maxEmpty = options.maxEmptyWindows ?? 60;
     this.maxServices = options.maxServices ?? 10_000;
     this.maxEndpoints = options.maxEndpoints ?? 1000;
+  }
+
+  /**
+   * JSON-safe state: the open windows (counts, latency sketch, endpoint names), the watermark
+   * and the counters, so a restart continues the windows it was in instead of losing them.
+   */
+  toState(): FingerprinterState {
+    return {
+      watermark: Number.isFinite(this.watermark) ? this.watermark : null,
+      counters: { ...this.counters },
+      open: [...this.open].map(([service, w]) => ({
+        service,
+        start: w.start,
+        requests: w.requests,
+        errors: w.errors,
+        lastSeen: w.lastSeen,
+        endpoints: [...w.endpoints],
+        latencies: w.latencies.toJSON(),
+      })),
+    };
+  }
+
+  /**
+   * Replaces the state by one made with {@link toState} (with the same window length).
+   * @throws {RangeError} on a malformed sketch state
+   */
+  restoreState(state: FingerprinterState): void {
+    this.open.clear();
+    this.watermark = state.watermark ?? Number.NEGATIVE_INFINITY;
+    this.counters = { ...state.counters };
+    for (const w of state.open) {
+      this.open.set(w.service, {
+        start: w.start,
+        requests: w.requests,
+        errors: w.errors,
+        lastSeen: w.lastSeen,
+        endpoints: new Set(w.endpoints),
+        latencies: DDSketch.fromJSON(w.latencies),
+      });
+    }
   }
 
   /** Counters of late events and evictions. */

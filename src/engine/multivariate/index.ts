@@ -13,6 +13,7 @@ export {
   FINGERPRINT_FEATURES,
   type Fingerprint,
   type FingerprinterOptions,
+  type FingerprinterState,
   type FingerprinterStats,
   type FingerprintFeature,
   type FingerprintFeatures,
