@@ -18,7 +18,7 @@ import { BINS, emptyTail, learnTail, type TailState, tailSurprise } from './tail
 /** Snapshot kind of the default detector. */
 export const DEFAULT_KIND = 'vigil-robust-hw';
 /** Layout version of the default detector's snapshot state. */
-export const DEFAULT_VERSION = 2;
+export const DEFAULT_VERSION = 3;
 
 /** Ratio σ / E|r| for a Gaussian residual: √(π/2). */
 const MAD_TO_SIGMA = Math.sqrt(Math.PI / 2);
@@ -42,20 +42,43 @@ const FIELDS = [
   'e1',
   'peak',
   'peakAge',
+  'episodeDay',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const RUN_FIELDS = ['k', 'sign', 'sumR', 'sumJR', 'sumZ', 'sumRR', 'recent'] as const;
 const SCALARS = FIELDS.length + RUN_FIELDS.length + 4;
 
 /**
- * JSON state of the default detector: `p` scalars (detector fields, run, histogram total and
- * weights of the two histograms), `s` the time-of-day profile (0 or 24–288 numbers), `h` the
- * single-sample |z| histogram then the run-evidence histogram (2 × 64 numbers).
+ * JSON state of the default detector (layout version 3): `p` scalars (detector fields, run,
+ * histogram total and weights of the two histograms), `s` the time-of-day profile (0 or
+ * 24–288 numbers), `h` the single-sample |z| histogram then the run-evidence histogram
+ * (2 × 64 numbers), `e` the daily episode memory (24 peak scores, one per hour of the day).
+ * Version 2 had no `e` (and no `episodeDay` scalar); it is migrated by {@link migrateStateV2}.
  */
 export interface DefaultState {
   readonly p: number[];
   readonly s: number[];
   readonly h: number[];
+  readonly e: number[];
+}
+
+/**
+ * Converts a layout-version-2 state (before the daily episode memory) to the current layout:
+ * `episodeDay` is inserted after `peakAge` as 0 and the episode memory starts empty, so the
+ * restored detector continues exactly as before and simply has no remembered episodes yet.
+ * Malformed input is passed through and rejected by the constructor's layout checks.
+ * @param state - a version-2 `DefaultState` (without `e`)
+ * @returns the same state in the current layout (a new object)
+ */
+export function migrateStateV2(state: Omit<DefaultState, 'e'>): DefaultState {
+  const p = Array.isArray(state.p) ? state.p : [];
+  const at = FIELDS.indexOf('episodeDay');
+  return {
+    p: [...p.slice(0, at), 0, ...p.slice(at)],
+    s: state.s,
+    h: state.h,
+    e: new Array<number>(PARAMS.episodeBuckets).fill(0),
+  };
 }
 
 /**
@@ -96,6 +119,11 @@ function clamp(x: number, lo: number, hi: number): number {
  * individually mild samples is also seen; score = the larger surprise / 9 decades, capped at 1. A refractory hold then reports one peak per episode: for 200 samples after a
  * peak (fewer while the history is short), a score is reported only when it exceeds 1.5 × the
  * held peak, otherwise as 0.
+ * Daily episode memory (a cross-day refractory hold, time of day as the context of a
+ * contextual anomaly): the peaks of reported episodes (≥ 0.2) are remembered per hour of the
+ * day as a maximum that decays by 0.8 per day; a surprise that does not exceed the remembered
+ * peak within ±1 hour of its time of day is reported as 0. An episode like one reported at
+ * this time of day in the last few days must be larger to be reported again.
  * `anomalous` is score ≥ threshold (threshold = 0.9 − 0.8 × sensitivity), and also the
  * sample that confirms a level shift or trend change (so the change is reported with its
  * type, usually a few samples after its onset was reported as a spike or drop), even when
@@ -103,7 +131,9 @@ function clamp(x: number, lo: number, hi: number): number {
  *
  * Works well for level/trend/daily-periodic series, spiky or quantised noise; weekly patterns
  * are not modelled; a change that recurs more often than every ~20,000 samples stops being
- * rare. Cost: O(1) time per sample (≈0.7 µs CPU on the NAB corpus), memory ≤ 288 + 128 + 28 numbers per series.
+ * rare; an anomaly within an hour (time of day) of a larger episode of the previous days is
+ * reported only if it beats that episode's decayed peak. Cost: O(1) time per sample (≈0.7 µs
+ * CPU on the NAB corpus), memory ≤ 288 + 128 + 24 + 29 numbers per series.
  *
  * References:
  * - C. C. Holt, "Forecasting seasonals and trends by exponentially weighted moving
@@ -117,6 +147,10 @@ function clamp(x: number, lo: number, hi: number): number {
  *   smoothing", Journal of Forecasting 29(3), 2010 (Huber-clipped residuals).
  * - A. Lavin, S. Ahmad, "Evaluating Real-time Anomaly Detection Algorithms – the Numenta
  *   Anomaly Benchmark", IEEE ICMLA 2015 (why one report per episode matters).
+ * - V. Chandola, A. Banerjee, V. Kumar, "Anomaly detection: A survey", ACM Computing Surveys
+ *   41(3), 2009 (contextual anomalies; here the time of day is the context).
+ * - E. Cohen, M. J. Strauss, "Maintaining time-decaying stream aggregates", Journal of
+ *   Algorithms 59(1), 2006 (the exponentially decayed maximum of the episode memory).
  *
  * @example
  * const d = new RobustHoltWinters();
@@ -154,6 +188,10 @@ export class RobustHoltWinters implements Detector {
   /** History of run evidence (Stouffer z of the current same-sign run, 0 outside runs). */
   private runTail: TailState = emptyTail();
   private season: number[] = [];
+  /** Daily episode memory: decayed peak surprise of reported episodes per hour of the day. */
+  private episodes: number[] = new Array<number>(PARAMS.episodeBuckets).fill(0);
+  /** Day number (t / 1 day) the episode memory is decayed to. */
+  private episodeDay = 0;
 
   // Scratch of the last evaluation (not state).
   private h = 0;
@@ -220,6 +258,7 @@ export class RobustHoltWinters implements Detector {
       p,
       s: this.season.slice(),
       h: [...this.tail.counts, ...this.runTail.counts],
+      e: this.episodes.slice(),
     };
     return { kind: DEFAULT_KIND, version: DEFAULT_VERSION, state };
   }
@@ -297,6 +336,49 @@ export class RobustHoltWinters implements Detector {
     return surprise / PARAMS.surpriseCap;
   }
 
+  /** Episode-memory bucket of the hour of day of `t`. */
+  private episodeBucket(t: number): number {
+    const nb = PARAMS.episodeBuckets;
+    return Math.min(Math.floor(((((t % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * nb), nb - 1);
+  }
+
+  /**
+   * The largest remembered episode peak within ±`episodeSpread` hours of the time of day of
+   * `t`, decayed to `t`'s day (0 while nothing is remembered).
+   */
+  private episodePeak(t: number): number {
+    const nb = PARAMS.episodeBuckets;
+    const b = this.episodeBucket(t);
+    let m = 0;
+    for (let j = -PARAMS.episodeSpread; j <= PARAMS.episodeSpread; j++) {
+      const x = this.episodes[(b + j + nb) % nb] ?? 0;
+      if (x > m) m = x;
+    }
+    const days = Math.floor(t / DAY_MS) - this.episodeDay;
+    return days > 0 ? m * PARAMS.episodeDecay ** days : m;
+  }
+
+  /** Remembers a reported episode peak `raw` (score units) at the time of day of `t`. */
+  private learnEpisode(t: number, raw: number): void {
+    const day = Math.floor(t / DAY_MS);
+    if (day > this.episodeDay) {
+      const f = PARAMS.episodeDecay ** (day - this.episodeDay);
+      for (let i = 0; i < this.episodes.length; i++) this.episodes[i] = (this.episodes[i] ?? 0) * f;
+      this.episodeDay = day;
+    }
+    const b = this.episodeBucket(t);
+    if (raw >= PARAMS.episodeMin && raw > (this.episodes[b] ?? 0)) this.episodes[b] = raw;
+  }
+
+  /**
+   * Whether a raw score at time `t` is reported (and becomes the new held peak): it must
+   * exceed the refractory hold (1.5 × the held peak) and the remembered episode peak around
+   * this time of day (the cross-day hold, see the class comment); otherwise it is reported as 0.
+   */
+  private reported(raw: number, t: number): boolean {
+    return raw > this.heldPeak() * PARAMS.holdMargin && raw > this.episodePeak(t);
+  }
+
   /**
    * The held peak score, or 0 once the hold has expired. The hold lasts a quarter of the
    * history, up to `refractory` samples: early peaks come from coarse tail estimates and must
@@ -312,7 +394,7 @@ export class RobustHoltWinters implements Detector {
     const residual = this.activeResidual();
     const expected = sample.v - residual;
     const raw = warmup < 1 ? 0 : this.rawNow;
-    const score = raw > this.heldPeak() * PARAMS.holdMargin ? Math.min(raw, 1) : 0;
+    const score = this.reported(raw, sample.t) ? Math.min(raw, 1) : 0;
     const change = warmup < 1 ? null : this.changeNow;
     const anomalous = warmup >= 1 && (score >= this.threshold || change !== null);
     let type: AnomalyType | null = null;
@@ -381,9 +463,10 @@ export class RobustHoltWinters implements Detector {
     if (change !== null) this.adopt(change);
     this.selectModel(sample.t);
     if (this.n > PARAMS.warmupSamples) {
-      if (raw > this.heldPeak() * PARAMS.holdMargin) {
+      if (this.reported(raw, sample.t)) {
         this.peak = raw;
         this.peakAge = 0;
+        this.learnEpisode(sample.t, raw);
       } else this.peakAge += 1;
     }
     // Residual scales are not established during warm-up: their z would pollute the tail.
@@ -499,7 +582,10 @@ export class RobustHoltWinters implements Detector {
       throw new Error(`invalid ${DEFAULT_KIND} seasonal profile`);
     if (!finite(state.h) || state.h.length !== 2 * BINS)
       throw new Error(`invalid ${DEFAULT_KIND} tail histograms`);
+    if (!finite(state.e) || state.e.length !== PARAMS.episodeBuckets)
+      throw new Error(`invalid ${DEFAULT_KIND} episode memory`);
     this.season = state.s.slice();
+    this.episodes = state.e.slice();
     this.tail = { counts: state.h.slice(0, BINS), total: p[SCALARS - 4] ?? 0, weight: p[SCALARS - 3] ?? 1 };
     this.runTail = { counts: state.h.slice(BINS), total: p[SCALARS - 2] ?? 0, weight: p[SCALARS - 1] ?? 1 };
   }

@@ -80,6 +80,14 @@ export const PARAMS = Object.freeze({
   refractoryFraction: 0.25,
   /** Weight of run-evidence surprise relative to single-sample surprise. */
   runWeight: 0.5,
+  /** Time-of-day buckets of the daily episode memory (hourly). */
+  episodeBuckets: 24,
+  /** Buckets on each side of the current one searched in the episode memory (timing jitter ±1 h). */
+  episodeSpread: 1,
+  /** Per-day decay of the remembered episode peaks (a peak counts 0.8 the next day, 0.33 after 5 days). */
+  episodeDecay: 0.8,
+  /** Reported peaks at least this large (score units, ≈ 1.8 decades) are remembered. */
+  episodeMin: 0.2,
 });
 
 /** Milliseconds in a day. */
