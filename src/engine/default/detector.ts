@@ -372,11 +372,15 @@ export class RobustHoltWinters implements Detector {
 
   /**
    * Whether a raw score at time `t` is reported (and becomes the new held peak): it must
-   * exceed the refractory hold (1.5 × the held peak) and the remembered episode peak around
+   * exceed the refractory hold — 1.5 × the held peak, or the held peak plus 2 decades of
+   * surprise (100× rarer) when that is less, so a spike far larger than a saturated one is not
+   * hidden by it — and the remembered episode peak around
    * this time of day (the cross-day hold, see the class comment); otherwise it is reported as 0.
    */
   private reported(raw: number, t: number): boolean {
-    return raw > this.heldPeak() * PARAMS.holdMargin && raw > this.episodePeak(t);
+    const held = this.heldPeak();
+    const margin = Math.min(held * PARAMS.holdMargin, held + PARAMS.holdMarginDecades / PARAMS.surpriseCap);
+    return raw > margin && raw > this.episodePeak(t);
   }
 
   /**

@@ -76,6 +76,8 @@ export const PARAMS = Object.freeze({
   refractory: 200,
   /** A later score must exceed the held peak by this factor to be reported during the hold. */
   holdMargin: 1.5,
+  /** ... or by this many decades of surprise (100× rarer), whichever is less. */
+  holdMarginDecades: 2,
   /** The refractory period is at most this fraction of the samples seen so far (short early on). */
   refractoryFraction: 0.25,
   /** Weight of run-evidence surprise relative to single-sample surprise. */
