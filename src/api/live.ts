@@ -34,25 +34,27 @@ export function liveRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const pointSubscribers = new Map<string, number>();
   let allPointClients = 0;
 
-  const send = (c: Client, data: string) => {
+  /** Text frame options: the payload is UTF-8 encoded once per event, not once per client. */
+  const TEXT = { binary: false } as const;
+  const send = (c: Client, data: Buffer) => {
     if (c.socket.readyState !== c.socket.OPEN) return;
     if (c.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       // A client this far behind cannot read a close frame either: cut it off.
       c.socket.terminate();
       return;
     }
-    c.socket.send(data);
+    c.socket.send(data, TEXT);
   };
 
   const unsubscribeBus = ctx.runtime.storage.bus.subscribe((event: LiveEvent) => {
     if (clients.size === 0) return;
-    const data = JSON.stringify(event);
+    const data = Buffer.from(JSON.stringify(event));
     for (const c of clients) send(c, data);
   });
 
   ctx.runtime.pointListener = (point: PointRecord) => {
     if (allPointClients === 0 && !pointSubscribers.has(point.seriesId)) return;
-    const data = JSON.stringify({ type: 'point', point });
+    const data = Buffer.from(JSON.stringify({ type: 'point', point }));
     for (const c of clients) if (c.allPoints || c.points.has(point.seriesId)) send(c, data);
   };
 
