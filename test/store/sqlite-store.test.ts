@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { StoreUnavailableError } from '../../src/store/types.js';
 import { batch, point, series } from './records.js';
 import { describeStore } from './store-conformance.js';
@@ -33,7 +34,7 @@ describe('SqliteStore', () => {
       expect(second.points('s1', {})).toEqual([point()]);
       second.close();
       const raw = new Database(join(dir, 'vigil.db'), { readonly: true });
-      expect(raw.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1]);
+      expect(raw.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([MIGRATIONS.length]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       raw.close();
     } finally {
