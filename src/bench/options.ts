@@ -51,30 +51,35 @@ export interface BenchOptions {
   readonly vigilNodeArgs: readonly string[];
 }
 
+/**
+ * `npm run bench`, sized to finish within about 15 minutes on 2 shared cores: 3 alternating
+ * rounds per comparison (the minimum) of 3 s loads after a 1 s warm-up, 600 latency probes,
+ * 1M detector updates and 50k storage rows per round, 100 fan-out events per round.
+ */
 const FULL: BenchOptions = {
   mode: 'full',
   scenarios: SCENARIOS,
   rounds: 3,
-  durationS: 5,
-  warmupS: 2,
+  durationS: 3,
+  warmupS: 1,
   connections: 8,
   batchSizes: [100, 1000],
   victoria: true,
-  latencySpikes: 1000,
-  latencyGraceMs: 3000,
+  latencySpikes: 600,
+  latencyGraceMs: 1500,
   detectorSeries: [
     { nominal: 10_000, actual: 10_000 },
     { nominal: 1_000_000, actual: 1_000_000 },
   ],
-  detectorUpdates: 2_000_000,
+  detectorUpdates: 1_000_000,
   memorySeries: [
     { nominal: 100_000, actual: 100_000 },
     { nominal: 1_000_000, actual: 1_000_000 },
   ],
   memoryRounds: 1,
-  storageRows: 100_000,
+  storageRows: 50_000,
   fanoutClients: 1000,
-  fanoutEvents: 200,
+  fanoutEvents: 100,
   vigilNodeArgs: [],
 };
 

@@ -66,6 +66,7 @@ function applicationItems(
   t: number,
   prefix: ReadonlyArray<string | number>,
   metricsPath: ReadonlyArray<string | number>,
+  namesChecked: boolean,
 ): NormalizeResult {
   const items: IngestItem[] = [];
   const issues: Issue[] = [];
@@ -91,8 +92,8 @@ function applicationItems(
       }
       continue;
     }
-    const name = metricName.safeParse(metric);
-    if (!name.success) {
+    const name = namesChecked ? null : metricName.safeParse(metric);
+    if (name !== null && !name.success) {
       issues.push({
         path: [...prefix, ...metricsPath, metric],
         code: 'invalid_metric_name',
@@ -126,7 +127,17 @@ export function normalizeApplication(
     const time = resolveTime(parsed.data.timestamp, ctx, prefix);
     if ('issue' in time) return { ok: false, issues: [time.issue] };
     const d = parsed.data;
-    return applicationItems(d.service, d.endpoint, d.labels ?? {}, d.metrics, time.t, prefix, ['metrics']);
+    // The names were checked by the schema (`metrics` is a record keyed by `metricName`).
+    return applicationItems(
+      d.service,
+      d.endpoint,
+      d.labels ?? {},
+      d.metrics,
+      time.t,
+      prefix,
+      ['metrics'],
+      true,
+    );
   }
   const parsed = applicationFlatSchema.safeParse(body);
   if (!parsed.success) {
@@ -156,6 +167,7 @@ export function normalizeApplication(
     time.t,
     prefix,
     [],
+    false,
   );
 }
 

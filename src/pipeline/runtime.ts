@@ -3,8 +3,11 @@
  *
  * Request path (synchronous, nothing awaited): append the record to the ingest log (durable
  * against `kill -9` once this returns) → apply it to the pipeline → answer. Off the request
- * path: derived rows are committed every `flushIntervalMs`; every `checkpointIntervalMs` the
- * state is checkpointed right after a successful commit and the log is truncated behind it.
+ * path: derived rows are committed every `flushIntervalMs`; every `checkpointIntervalMs` a
+ * checkpoint begins right after a successful commit. The rows the store still holds in memory
+ * (`Store.beginSync`) and the series states are then written in slices of a few milliseconds each
+ * between requests (see `SeriesRegistry.beginCheckpoint`), then it completes and the log is
+ * truncated behind it.
  * At start the last checkpoint is restored and the log tail after it is replayed.
  */
 import type { Logger } from 'pino';
@@ -12,8 +15,15 @@ import type { ActionRefusal } from '../alerting/alert-manager.js';
 import type { Config } from '../config/index.js';
 import type { DetectorFactory } from '../engine/index.js';
 import type { IngestItem } from '../ingest/items.js';
+import { decodeItems, type EncodedItems, encodeItems } from '../ingest/log-codec.js';
 import type { Alert, PointRecord } from '../model/types.js';
-import { type EventBus, type IngestLog, type Store, StoreUnavailableError } from '../store/types.js';
+import {
+  type Checkpoint,
+  type EventBus,
+  type IngestLog,
+  type Store,
+  StoreUnavailableError,
+} from '../store/types.js';
 import {
   type AlertActionBody,
   type FeedbackBody,
@@ -31,6 +41,34 @@ export interface RuntimeStorage {
   readonly bus: EventBus;
 }
 
+/**
+ * Series per checkpoint slice (one store transaction): ~100 × (snapshot + JSON + row) takes a few
+ * milliseconds, so a slice never holds a request up for long.
+ */
+const SLICE_SERIES = 100;
+/** Longest run of checkpoint slices between two turns of the event loop, ms. */
+const SLICE_BUDGET_MS = 4;
+
+/** A checkpoint being written in slices. */
+interface RunningCheckpoint {
+  readonly meta: Omit<Checkpoint, 'series'>;
+  /** `performance.now()` when it began, ms. */
+  readonly startedAt: number;
+}
+
+/**
+ * Log record kind of an ingest request in the compact form (`ingest/log-codec.ts`); records of
+ * kind `ingest` (plain {@link IngestBody}, older logs) are still replayed.
+ */
+export const COMPACT_INGEST_KIND = 'ingest.c';
+
+/** Body of a {@link COMPACT_INGEST_KIND} record. */
+interface CompactIngestBody {
+  readonly items: EncodedItems;
+  readonly key?: string;
+  readonly answer: IngestAnswer;
+}
+
 /** Result of an ingest submission. */
 export interface IngestOutcome {
   readonly seq: number;
@@ -46,6 +84,8 @@ export class Runtime {
   private pruneTimer: NodeJS.Timeout | null = null;
   private notifyTimer: NodeJS.Timeout | null = null;
   private storeError: string | null = null;
+  private running: RunningCheckpoint | null = null;
+  private sliceTimer: NodeJS.Immediate | null = null;
   private lastFailureAt = 0;
   private stopped = false;
   /** Live point listeners (set by the WebSocket hub). */
@@ -94,7 +134,10 @@ export class Runtime {
     let replayed = 0;
     this.pipeline.replay(() => {
       for (const entry of this.storage.log.readAfter(this.pipeline.lastAppliedSeq)) {
-        this.pipeline.applyRecord(entry.seq, entry.kind, entry.receivedAt, entry.body);
+        if (entry.kind === COMPACT_INGEST_KIND) {
+          const { items, ...rest } = entry.body as CompactIngestBody;
+          this.pipeline.applyIngest(entry.seq, entry.receivedAt, { ...rest, items: decodeItems(items) });
+        } else this.pipeline.applyRecord(entry.seq, entry.kind, entry.receivedAt, entry.body);
         replayed++;
       }
     });
@@ -111,7 +154,7 @@ export class Runtime {
     );
     const s = this.config.storage;
     this.flushTimer = setInterval(() => this.flushTick(), s.flushIntervalMs);
-    this.checkpointTimer = setInterval(() => this.checkpoint(Date.now()), s.checkpointIntervalMs);
+    this.checkpointTimer = setInterval(() => this.beginCheckpoint(Date.now()), s.checkpointIntervalMs);
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
     this.notifyTimer = setInterval(() => this.notifyTick(Date.now()), 1000);
     for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer, this.notifyTimer]) t.unref();
@@ -144,7 +187,8 @@ export class Runtime {
     }
     this.assertWritable();
     const body: IngestBody = key === undefined ? { items, answer } : { items, answer, key };
-    const seq = this.storage.log.append('ingest', now, body);
+    const logged: CompactIngestBody = { ...body, items: encodeItems(items) };
+    const seq = this.storage.log.append(COMPACT_INGEST_KIND, now, logged);
     this.pipeline.applyIngest(seq, now, body);
     return { seq, duplicate: false, answer };
   }
@@ -236,19 +280,80 @@ export class Runtime {
     }
   }
 
-  /** Flushes, then saves a checkpoint and truncates the log behind it. */
+  /**
+   * Saves a complete checkpoint now (synchronously) and truncates the log behind it: finishes a
+   * sliced checkpoint that is running, then checkpoints what changed since.
+   * @returns whether the checkpoint was saved
+   */
   checkpoint(now: number): boolean {
+    if (this.running !== null && !this.continueCheckpoint(Number.POSITIVE_INFINITY)) return false;
+    return this.beginCheckpoint(now, true);
+  }
+
+  /**
+   * Commits and begins a checkpoint at the last applied record: the rows the store holds in
+   * memory and the series states are then written in slices between requests (or all at once
+   * with `complete`), then it completes. Does nothing while one is running.
+   * @returns false when the checkpoint could not begin (or, with `complete`, not complete)
+   */
+  private beginCheckpoint(takenAt: number, complete = false): boolean {
+    if (this.running !== null) return false;
     if (!this.flush()) return false;
-    const cp = this.pipeline.checkpoint(now);
+    // Rows through this record that the store holds in memory: written by the first slices.
+    this.storage.store.beginSync();
+    this.pipeline.series.beginCheckpoint();
+    // Its series are now pending in the registry: the pipeline's checkpoint holds none of them.
+    const { series: _none, ...meta } = this.pipeline.checkpoint(takenAt);
+    this.running = { meta, startedAt: performance.now() };
+    if (complete) return this.continueCheckpoint(Number.POSITIVE_INFINITY);
+    this.scheduleSlices();
+    return true;
+  }
+
+  private scheduleSlices(): void {
+    if (this.sliceTimer !== null || this.stopped) return;
+    this.sliceTimer = setImmediate(() => {
+      this.sliceTimer = null;
+      if (this.running !== null && !this.continueCheckpoint(SLICE_BUDGET_MS) && this.running !== null)
+        this.scheduleSlices();
+    });
+  }
+
+  /**
+   * Writes slices of the running checkpoint for about `budgetMs`, and completes it when none is
+   * left. On a failure the checkpoint is abandoned (its series are saved by the next one).
+   * @returns true when the checkpoint completed
+   */
+  private continueCheckpoint(budgetMs: number): boolean {
+    const running = this.running;
+    if (running === null) return false;
+    const series = this.pipeline.series;
+    const started = performance.now();
     try {
-      this.storage.store.saveCheckpoint(cp);
+      while (!this.storage.store.syncSlice(SLICE_SERIES)) {
+        if (performance.now() - started >= budgetMs) return false;
+      }
+      for (;;) {
+        const slice = series.checkpointSlice(SLICE_SERIES);
+        if (slice.length === 0) break;
+        this.storage.store.saveSeriesStates(running.meta.throughSeq, slice);
+        if (performance.now() - started >= budgetMs) return false;
+      }
+      this.storage.store.finishCheckpoint(running.meta);
     } catch (err) {
-      this.pipeline.returnCheckpoint(cp);
+      series.endCheckpoint(false);
+      this.running = null;
       this.logger.error({ err }, 'checkpoint failed');
       return false;
     }
+    series.endCheckpoint(true);
+    this.running = null;
+    this.logger.debug(
+      { throughSeq: running.meta.throughSeq, ms: Math.round(performance.now() - running.startedAt) },
+      'checkpoint saved',
+    );
     try {
-      this.storage.log.truncateThrough(cp.throughSeq);
+      this.storage.log.truncateThrough(running.meta.throughSeq);
     } catch (err) {
       this.logger.warn({ err }, 'ingest log truncation failed');
     }
@@ -272,6 +377,8 @@ export class Runtime {
     this.stopped = true;
     for (const t of [this.flushTimer, this.checkpointTimer, this.pruneTimer, this.notifyTimer])
       if (t) clearInterval(t);
+    if (this.sliceTimer !== null) clearImmediate(this.sliceTimer);
+    this.sliceTimer = null;
     this.checkpoint(Date.now());
     await this.storage.log.flush();
     await this.storage.log.close();

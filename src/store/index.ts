@@ -30,7 +30,8 @@ export interface EmbeddedStorage {
 
 /**
  * Opens the embedded storage under `dataDir` (created when missing): the ingest log in
- * `dataDir/wal/`, the SQLite database `dataDir/vigil.db`, and an in-process event bus.
+ * `dataDir/wal/`, the SQLite database `dataDir/vigil.db` (WAL checkpoints every 250 ms on a worker
+ * thread unless `options.sqlite` says otherwise), and an in-process event bus.
  * @throws {WalCorruptionError} when a sealed log segment is corrupt.
  * @throws {StoreUnavailableError} when the database cannot be opened (locked, read-only, disk full).
  * @example
@@ -39,7 +40,7 @@ export interface EmbeddedStorage {
  * await close();
  */
 export function openEmbeddedStorage(dataDir: string, options: EmbeddedStorageOptions = {}): EmbeddedStorage {
-  const store = SqliteStore.open(dataDir, options.sqlite);
+  const store = SqliteStore.open(dataDir, { backgroundCheckpointMs: 250, ...options.sqlite });
   let log: FileIngestLog;
   try {
     log = FileIngestLog.open(join(dataDir, 'wal'), options.log);

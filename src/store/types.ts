@@ -199,10 +199,39 @@ export interface Retention {
 
 /** Queryable store of derived state. */
 export interface Store {
-  /** Writes a batch atomically. @throws {StoreUnavailableError} when the store cannot write. */
+  /**
+   * Applies a batch atomically: visible to reads when this returns. An implementation may keep
+   * part of it in memory (e.g. points until a series has a full chunk) until {@link sync}; what
+   * a crash loses from memory is re-derived from the ingest log after the last checkpoint.
+   * @throws {StoreUnavailableError} when the store cannot write.
+   */
   commit(batch: WriteBatch): void;
-  /** Saves a checkpoint atomically (merging series states with earlier ones). */
+  /**
+   * Writes whatever committed rows are still held in memory, so that every committed row is on
+   * disk. @throws {StoreUnavailableError} when the store cannot write.
+   */
+  sync(): void;
+  /**
+   * Starts a {@link sync} in slices: what commits hold in memory now is frozen (no I/O), and
+   * written by {@link syncSlice} calls, so that a large sync does not block for long.
+   */
+  beginSync(): void;
+  /**
+   * Writes part of what {@link beginSync} froze, at most `maxSeries` series' worth.
+   * @returns true when all of it is written
+   * @throws {StoreUnavailableError} when the store cannot write (what is left stays frozen).
+   */
+  syncSlice(maxSeries: number): boolean;
+  /** Syncs and saves a checkpoint atomically (merging series states with earlier ones). */
   saveCheckpoint(checkpoint: Checkpoint): void;
+  /**
+   * Writes series states of a checkpoint being saved in slices; they take effect, all together,
+   * with {@link finishCheckpoint} of the same `throughSeq` (until then the last completed
+   * checkpoint is what {@link loadCheckpoint} returns, also after a crash).
+   */
+  saveSeriesStates(throughSeq: number, states: Iterable<readonly [string, unknown]>): void;
+  /** Completes a checkpoint written with {@link saveSeriesStates}; call after {@link sync}. */
+  finishCheckpoint(meta: Omit<Checkpoint, 'series'>): void;
   /** The last checkpoint with all series states merged, or null on a fresh store. */
   loadCheckpoint(): Checkpoint | null;
 

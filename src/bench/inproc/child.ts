@@ -202,11 +202,14 @@ function measureMemory(
         answer: { accepted: items.length, rejected: 0, points: items.length },
       });
       pipeline.takeBatch(); // rows go to the store; the pipeline keeps only state
-      // Drain the changed-series set as the runtime's checkpoint timer does, chunk by chunk: one
-      // checkpoint of every series at once holds all their snapshots at the same time (see report).
-      pipeline.checkpoint(0);
     }
   }
+  // Checkpoint once, as the runtime does, in slices (one slice of snapshots alive at a time), so
+  // the series are measured saved (no pending checkpoint set).
+  pipeline.series.beginCheckpoint();
+  while (pipeline.series.checkpointSlice(chunk).length > 0);
+  pipeline.series.endCheckpoint(true);
+  pipeline.checkpoint(0);
   gc();
   const vigilBytes = (process.memoryUsage().heapUsed - before) / series;
   if (pipeline.series.size !== series)
@@ -259,7 +262,7 @@ function timeStorage(
     const a = mkdtempSync(join(tmpdir(), 'vigil-bench-store-'));
     const b = mkdtempSync(join(tmpdir(), 'vigil-bench-raw-'));
     dirs.push(a, b);
-    store = SqliteStore.open(a);
+    store = SqliteStore.open(a, { backgroundCheckpointMs: 250 }); // as Vigil runs it (openEmbeddedStorage)
     const db = new Database(join(b, 'raw.db'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -9,7 +9,6 @@ import {
   ANOMALY_COLUMNS,
   DELIVERY_COLUMNS,
   LOG_COLUMNS,
-  POINT_COLUMNS,
   SERIES_COLUMNS,
 } from './rows.js';
 import { migrate } from './schema.js';
@@ -19,6 +18,8 @@ export interface ConnectionOptions {
   readonly busyTimeoutMs: number;
   /** Largest database size, bytes (`PRAGMA max_page_count`); writes past it fail with SQLITE_FULL. */
   readonly maxBytes?: number;
+  /** WAL size at which a commit checkpoints (`PRAGMA wal_autocheckpoint`), pages; SQLite's default (1,000) when absent. */
+  readonly autoCheckpointPages?: number;
 }
 
 const placeholders = (columns: string): string =>
@@ -41,7 +42,7 @@ function upsert(table: string, columns: string, key: string): string {
 export class Connection {
   readonly db: Database.Database;
   readonly insertSeries: Database.Statement<unknown[]>;
-  readonly insertPoint: Database.Statement<unknown[]>;
+  readonly insertChunk: Database.Statement<unknown[]>;
   readonly insertAnomaly: Database.Statement<unknown[]>;
   readonly upsertAlert: Database.Statement<unknown[]>;
   readonly insertAlertEvent: Database.Statement<unknown[]>;
@@ -50,6 +51,7 @@ export class Connection {
   readonly insertLog: Database.Statement<unknown[]>;
   readonly saveMeta: Database.Statement<unknown[]>;
   readonly saveSeriesState: Database.Statement<unknown[]>;
+  readonly markCommit: Database.Statement<unknown[]>;
   readonly heartbeat: Database.Statement<unknown[]>;
   readonly readHeartbeat: Database.Statement<unknown[]>;
   private readonly cache = new Map<string, Database.Statement<unknown[]>>();
@@ -67,14 +69,16 @@ export class Connection {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
       this.db.pragma('foreign_keys = OFF');
+      if (options.autoCheckpointPages !== undefined)
+        this.db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.autoCheckpointPages))}`);
       migrate(this.db);
       if (options.maxBytes !== undefined) {
         const pageSize = this.db.pragma('page_size', { simple: true }) as number;
         this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
       }
       this.insertSeries = this.db.prepare(upsert('series', SERIES_COLUMNS, 'id'));
-      this.insertPoint = this.db.prepare(
-        `INSERT OR REPLACE INTO points (${POINT_COLUMNS}) VALUES (${placeholders(POINT_COLUMNS)})`,
+      this.insertChunk = this.db.prepare(
+        'INSERT INTO point_chunks (series_id, t_first, t_last, data) VALUES (?, ?, ?, ?)',
       );
       this.insertAnomaly = this.db.prepare(
         `INSERT OR REPLACE INTO anomalies (${ANOMALY_COLUMNS}) VALUES (${placeholders(ANOMALY_COLUMNS)})`,
@@ -95,10 +99,15 @@ export class Connection {
           'ON CONFLICT (id) DO UPDATE SET through_seq = excluded.through_seq, taken_at = excluded.taken_at, ' +
           'pipeline = excluded.pipeline',
       );
+      // Parameters: series id, checkpoint seq, state, seq of the last completed checkpoint. A row
+      // written by a checkpoint that has not completed keeps the state of the completed one in
+      // `prev_state` (see `SqliteStore.saveSeriesStates`).
       this.saveSeriesState = this.db.prepare(
-        'INSERT INTO series_state (series_id, state) VALUES (?, ?) ' +
-          'ON CONFLICT (series_id) DO UPDATE SET state = excluded.state',
+        'INSERT INTO series_state (series_id, seq, state) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (series_id) DO UPDATE SET seq = excluded.seq, state = excluded.state, ' +
+          'prev_state = CASE WHEN series_state.seq <= ? THEN series_state.state ELSE series_state.prev_state END',
       );
+      this.markCommit = this.db.prepare('UPDATE commit_mark SET through_seq = ?, at = ? WHERE id = 1');
       this.heartbeat = this.db.prepare('UPDATE heartbeat SET at = ?, beats = beats + 1 WHERE id = 1');
       this.readHeartbeat = this.db.prepare('SELECT at, beats FROM heartbeat WHERE id = 1');
     } catch (error) {

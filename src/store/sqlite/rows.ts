@@ -11,7 +11,6 @@ import type {
   Delivery,
   Labels,
   LogRecord,
-  PointRecord,
   SeriesInfo,
 } from '../../model/types.js';
 
@@ -52,23 +51,6 @@ export function toSeries(r: Row): SeriesInfo {
     samples: r.samples as number,
     warmup: r.warmup as number,
     lastValue: num(r.last_value),
-  };
-}
-
-export const POINT_COLUMNS = 'series_id, t, value, expected, lower, upper, score, anomalous';
-export function pointParams(p: PointRecord): unknown[] {
-  return [p.seriesId, p.t, p.value, p.expected, p.lower, p.upper, p.score, p.anomalous ? 1 : 0];
-}
-export function toPoint(r: Row): PointRecord {
-  return {
-    seriesId: r.series_id as string,
-    t: r.t as number,
-    value: num(r.value),
-    expected: num(r.expected),
-    lower: num(r.lower),
-    upper: num(r.upper),
-    score: num(r.score),
-    anomalous: r.anomalous === 1,
   };
 }
 

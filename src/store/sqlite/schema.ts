@@ -3,11 +3,19 @@
  *
  * `schema_version` holds the number of migrations applied; opening a store applies the missing
  * ones in one transaction each. Migrations are append-only: never edit a released one.
+ *
+ * Versions: 1 the first release; 2 points in chunks (`point_chunks`, see `point-chunks.ts`,
+ * existing points are converted), versioned series states for sliced checkpoints
+ * (`series_state.seq`, `prev_state`), and the `commit_mark` row.
  */
 import type Database from 'better-sqlite3';
+import { encodePoints, MAX_CHUNK_POINTS } from './point-chunks.js';
+
+/** A migration: SQL, or a function for what SQL alone cannot do (it runs inside the migration's transaction). */
+export type Migration = string | ((db: Database.Database) => void);
 
 /** Migration `i` brings the schema from version `i` to `i + 1`. */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE series (
     id TEXT PRIMARY KEY,
@@ -194,7 +202,59 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (anomaly_id, feedback_id)
   ) WITHOUT ROWID;
   `,
+  // 3: points in chunks, checkpoint bookkeeping of series states, commit marks.
+  (db) => {
+    db.exec(`
+      CREATE TABLE point_chunks (
+        series_id TEXT NOT NULL,
+        t_first REAL NOT NULL,
+        t_last REAL NOT NULL,
+        data BLOB NOT NULL
+      );
+      CREATE INDEX point_chunks_by_last ON point_chunks (series_id, t_last);
+      CREATE INDEX point_chunks_by_first ON point_chunks (series_id, t_first);
+
+      ALTER TABLE series_state ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE series_state ADD COLUMN prev_state TEXT;
+
+      CREATE TABLE commit_mark (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        through_seq INTEGER NOT NULL,
+        at INTEGER NOT NULL
+      );
+      INSERT INTO commit_mark (id, through_seq, at) VALUES (1, 0, 0);
+    `);
+    convertPoints(db);
+    db.exec('DROP TABLE points');
+  },
 ];
+
+/** Copies the rows of the version-1 `points` table into chunks, series by series, in time order. */
+function convertPoints(db: Database.Database): void {
+  const insert = db.prepare(
+    'INSERT INTO point_chunks (series_id, t_first, t_last, data) VALUES (?, ?, ?, ?)',
+  );
+  const select = db.prepare(
+    'SELECT t, value, expected, lower, upper, score, anomalous FROM points WHERE series_id = ? ORDER BY t',
+  );
+  const nan = (v: unknown): number => (v === null ? Number.NaN : (v as number));
+  for (const seriesId of db.prepare('SELECT DISTINCT series_id FROM points').pluck().all() as string[]) {
+    const points = (select.all(seriesId) as Record<string, unknown>[]).map((r) => ({
+      seriesId,
+      t: r.t as number,
+      value: nan(r.value),
+      expected: nan(r.expected),
+      lower: nan(r.lower),
+      upper: nan(r.upper),
+      score: nan(r.score),
+      anomalous: r.anomalous === 1,
+    }));
+    for (let i = 0; i < points.length; i += MAX_CHUNK_POINTS) {
+      const chunk = points.slice(i, i + MAX_CHUNK_POINTS);
+      insert.run(seriesId, chunk[0]!.t, chunk[chunk.length - 1]!.t, encodePoints(chunk));
+    }
+  }
+}
 
 /**
  * Applies the migrations the database lacks, each in its own transaction.
@@ -210,10 +270,11 @@ export function migrate(db: Database.Database): number {
     throw new Error(`database schema version ${version} is newer than this Vigil (${MIGRATIONS.length})`);
   }
   for (; version < MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version]!;
+    const migration = MIGRATIONS[version]!;
     const next = version + 1;
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.prepare('UPDATE schema_version SET version = ?').run(next);
     }).immediate();
   }

@@ -6,6 +6,12 @@
  *   re-committing a batch (log replay) rewrites the same rows: points by (series, t), anomalies
  *   and alerts by id, alert events by (alert, seq), deliveries insert-or-ignore (progress kept),
  *   logs by their id (`<log seq>-l<index>`).
+ * - Points are written in chunks (see `point-chunks.ts`): `commit` adds them to a per-series
+ *   buffer in memory and writes a series' chunk once it is full; {@link SqliteStore.sync} (called
+ *   by checkpoints, retention and `close`) writes every buffer. Likewise a series catalog row is
+ *   written when the series is first committed, and its later updates (last value, samples) are
+ *   kept in memory until the next sync. Reads see buffered points and updates at once. What a
+ *   crash loses from memory is re-derived by replaying the ingest log after the last checkpoint.
  * - Reads: filters map to indexed columns; statements are cached per SQL text.
  * - Failures caused by the environment (SQLITE_BUSY, _FULL, _IOERR, _READONLY, _CANTOPEN) throw
  *   {@link StoreUnavailableError}; after an I/O or read-only error the connection is reopened
@@ -55,6 +61,7 @@ import {
 import { Connection, type ConnectionOptions } from './connection.js';
 import { classifySqliteError } from './errors.js';
 import { addRange, Filter, likePattern, limitOf, offsetOf } from './filter.js';
+import { CHUNK_POINTS, decodeValues, POINT_FIELDS, PointBuffer, PointMerger } from './point-chunks.js';
 import {
   ALERT_COLUMNS,
   ALERT_EVENT_COLUMNS,
@@ -65,8 +72,6 @@ import {
   DELIVERY_COLUMNS,
   deliveryParams,
   logParams,
-  POINT_COLUMNS,
-  pointParams,
   SERIES_COLUMNS,
   seriesParams,
   toAlert,
@@ -74,9 +79,9 @@ import {
   toAnomaly,
   toDelivery,
   toLog,
-  toPoint,
   toSeries,
 } from './rows.js';
+import { FALLBACK_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** Database file name inside the directory. Default `vigil.db`. */
@@ -89,6 +94,12 @@ export interface SqliteStoreOptions {
    * `prune` frees pages, as a real full disk would.
    */
   readonly maxBytes?: number;
+  /**
+   * Run WAL checkpoints on a worker thread every this many ms instead of inside commits (see
+   * `wal-checkpointer.ts`); 0 (default) leaves them to SQLite. The worker holds a second
+   * connection to the file.
+   */
+  readonly backgroundCheckpointMs?: number;
 }
 
 /** Rows returned by list queries when no limit is given. */
@@ -97,13 +108,22 @@ export const DEFAULT_LIMIT = 100;
 type Row = Record<string, unknown>;
 
 /**
- * Distinct series ids of `points` by a loose index scan (one index seek per series instead of a
- * full scan): a recursive CTE stepping to the next larger key.
+ * Distinct series ids of `point_chunks` by a loose index scan (one index seek per series instead
+ * of a full scan): a recursive CTE stepping to the next larger key.
  */
 const DISTINCT_POINT_SERIES =
-  'WITH RECURSIVE ids (id) AS (SELECT MIN(series_id) FROM points UNION ALL ' +
-  'SELECT (SELECT MIN(series_id) FROM points WHERE series_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) ' +
+  'WITH RECURSIVE ids (id) AS (SELECT MIN(series_id) FROM point_chunks UNION ALL ' +
+  'SELECT (SELECT MIN(series_id) FROM point_chunks WHERE series_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) ' +
   'SELECT id FROM ids WHERE id IS NOT NULL';
+
+/**
+ * Buffered points of all series together above which a commit writes every buffer (bounds the
+ * memory held for series that receive few points). 524,288 points ≈ 29 MiB.
+ */
+const MAX_BUFFERED_POINTS = 524_288;
+
+/** What a checkpoint saves besides the series states (see {@link SqliteStore.finishCheckpoint}). */
+export type CheckpointMeta = Omit<Checkpoint, 'series'>;
 
 export class SqliteStore implements Store {
   /** Path of the database file. */
@@ -112,11 +132,30 @@ export class SqliteStore implements Store {
   private reopenPending = false;
   private closed = false;
   private readonly options: ConnectionOptions;
+  /** Points committed but not yet written, by series id. */
+  private readonly buffers = new Map<string, PointBuffer>();
+  /** Points held in {@link buffers}. */
+  private bufferedPoints = 0;
+  /** Series known to have a catalog row (this process wrote it). */
+  private readonly writtenSeries = new Set<string>();
+  /** Catalog updates committed but not yet written, by series id. */
+  private readonly pendingSeries = new Map<string, SeriesInfo>();
+  /** Points and catalog updates being synced in slices ({@link beginSync}), by series id. */
+  private readonly frozen = new Map<string, PointBuffer>();
+  private readonly frozenSeries = new Map<string, SeriesInfo>();
+  /** Points held in {@link frozen}. */
+  private frozenPoints = 0;
+  /** Number of the running commit (marks the point buffers it touched). */
+  private commits = 0;
 
-  private constructor(file: string, options: ConnectionOptions) {
+  private readonly checkpointer: WalCheckpointer | null;
+
+  private constructor(file: string, options: ConnectionOptions, backgroundCheckpointMs: number) {
     this.file = file;
     this.options = options;
     this.connection = new Connection(file, options);
+    this.checkpointer =
+      backgroundCheckpointMs > 0 ? WalCheckpointer.start(file, backgroundCheckpointMs) : null;
   }
 
   /**
@@ -130,45 +169,194 @@ export class SqliteStore implements Store {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, options.fileName ?? 'vigil.db');
     try {
-      const connection: ConnectionOptions = {
+      let connection: ConnectionOptions = {
         busyTimeoutMs: options.busyTimeoutMs ?? 200,
         ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
       };
-      return new SqliteStore(file, connection);
+      const background = options.backgroundCheckpointMs ?? 0;
+      if (background > 0) connection = { ...connection, autoCheckpointPages: FALLBACK_PAGES };
+      return new SqliteStore(file, connection, background);
     } catch (error) {
       throw classifySqliteError('open', error)?.error ?? error;
     }
   }
 
+  /**
+   * Applies a batch in one transaction. Points go to their series' buffers (a full buffer is
+   * written as a chunk); a new series' catalog row is written, later updates of it are buffered.
+   * On failure nothing of the batch is kept, in the database or in memory.
+   */
   commit(batch: WriteBatch): void {
     this.run('commit', (c) => {
+      const n = ++this.commits;
+      const touched: Array<[string, PointBuffer]> = [];
+      for (const p of batch.points) {
+        let b = this.buffers.get(p.seriesId);
+        if (b === undefined) {
+          b = new PointBuffer();
+          this.buffers.set(p.seriesId, b);
+        }
+        if (b.mark(n)) touched.push([p.seriesId, b]);
+        b.push(p);
+      }
+      this.bufferedPoints += batch.points.length;
+      const all = this.bufferedPoints + this.frozenPoints > MAX_BUFFERED_POINTS;
+      const full = all ? [] : touched.filter(([, b]) => b.length >= CHUNK_POINTS);
+      const created = batch.series.filter((s) => !this.writtenSeries.has(s.id));
+      const updated = batch.series.filter((s) => this.writtenSeries.has(s.id));
+      try {
+        c.db
+          .transaction(() => {
+            c.markCommit.run([batch.throughSeq, Date.now()]);
+            for (const s of created) c.insertSeries.run(seriesParams(s));
+            if (all) {
+              this.writeBuffered(c);
+              for (const s of updated) c.insertSeries.run(seriesParams(s));
+            }
+            for (const [id, b] of full) {
+              // A frozen part of the series is older: written first, so the chunk order is the write order.
+              const older = this.frozen.get(id);
+              if (older !== undefined) writeChunks(c, id, older);
+              writeChunks(c, id, b);
+            }
+            for (const a of batch.anomalies) c.insertAnomaly.run(anomalyParams(a));
+            for (const a of batch.alerts) c.upsertAlert.run(alertParams(a));
+            for (const e of batch.alertEvents) c.insertAlertEvent.run(alertEventParams(e));
+            for (const d of batch.deliveries) c.insertDelivery.run(deliveryParams(d));
+            for (const l of batch.logs) c.insertLog.run(logParams(l));
+            writeAlerting(c, batch.incidents ?? [], batch.feedback ?? []);
+          })
+          .immediate();
+      } catch (error) {
+        for (const [id, b] of touched) {
+          b.undo();
+          if (b.length === 0) this.buffers.delete(id);
+        }
+        this.bufferedPoints -= batch.points.length;
+        throw error;
+      }
+      for (const s of created) {
+        this.writtenSeries.add(s.id);
+        this.pendingSeries.delete(s.id);
+      }
+      if (all) {
+        this.dropBuffered();
+        return;
+      }
+      for (const [id, b] of full) {
+        this.bufferedPoints -= b.length;
+        this.buffers.delete(id);
+        const older = this.frozen.get(id);
+        if (older !== undefined) {
+          this.frozenPoints -= older.length;
+          this.frozen.delete(id);
+        }
+      }
+      for (const s of updated) this.pendingSeries.set(s.id, s);
+    });
+  }
+
+  /**
+   * Starts a sync in slices: freezes what {@link commit} holds in memory now (later commits are
+   * held apart), to be written by {@link syncSlice}. No I/O; reads keep seeing everything.
+   */
+  beginSync(): void {
+    for (const [id, b] of this.buffers) {
+      const older = this.frozen.get(id);
+      if (older === undefined) this.frozen.set(id, b);
+      else older.append(b);
+    }
+    this.frozenPoints += this.bufferedPoints;
+    this.buffers.clear();
+    this.bufferedPoints = 0;
+    for (const [id, s] of this.pendingSeries) this.frozenSeries.set(id, s);
+    this.pendingSeries.clear();
+  }
+
+  /**
+   * Writes up to `maxSeries` series' frozen catalog updates and points (one transaction).
+   * @returns true when nothing frozen is left (the sync begun by {@link beginSync} is complete)
+   */
+  syncSlice(maxSeries: number): boolean {
+    return this.run('sync', (c) => {
+      const series = take(this.frozenSeries, maxSeries);
+      const chunks = take(this.frozen, maxSeries);
       c.db
         .transaction(() => {
-          for (const s of batch.series) c.insertSeries.run(seriesParams(s));
-          for (const p of batch.points) c.insertPoint.run(pointParams(p));
-          for (const a of batch.anomalies) c.insertAnomaly.run(anomalyParams(a));
-          for (const a of batch.alerts) c.upsertAlert.run(alertParams(a));
-          for (const e of batch.alertEvents) c.insertAlertEvent.run(alertEventParams(e));
-          for (const d of batch.deliveries) c.insertDelivery.run(deliveryParams(d));
-          for (const l of batch.logs) c.insertLog.run(logParams(l));
-          writeAlerting(c, batch.incidents ?? [], batch.feedback ?? []);
+          for (const [, s] of series) c.insertSeries.run(seriesParams(s));
+          for (const [id, b] of chunks) writeChunks(c, id, b);
+        })
+        .immediate();
+      for (const [id] of series) this.frozenSeries.delete(id);
+      for (const [id, b] of chunks) {
+        this.frozenPoints -= b.length;
+        this.frozen.delete(id);
+      }
+      return this.frozen.size === 0 && this.frozenSeries.size === 0;
+    });
+  }
+
+  /**
+   * Writes what {@link commit} keeps in memory (buffered points, catalog updates), so that every
+   * committed row is on disk. One transaction; on failure the memory is kept for the next try.
+   */
+  sync(): void {
+    this.run('sync', (c) => {
+      c.db.transaction(() => this.writeBuffered(c)).immediate();
+      this.dropBuffered();
+    });
+  }
+
+  /**
+   * Saves a whole checkpoint atomically: syncs, writes the series states, then the rest.
+   * @throws {TypeError} when a state is not JSON-serializable (e.g. holds a BigInt or a cycle).
+   */
+  saveCheckpoint(checkpoint: Checkpoint): void {
+    const pipeline = JSON.stringify(checkpoint.pipeline) ?? 'null';
+    const states = stateRows(checkpoint.series);
+    this.run('save checkpoint', (c) => {
+      c.db
+        .transaction(() => {
+          this.writeBuffered(c);
+          const completed = completedCheckpointSeq(c);
+          for (const [id, state] of states)
+            c.saveSeriesState.run([id, checkpoint.throughSeq, state, completed]);
+          c.saveMeta.run([checkpoint.throughSeq, checkpoint.takenAt, pipeline]);
+        })
+        .immediate();
+      this.dropBuffered();
+    });
+  }
+
+  /**
+   * Writes one slice of the series states of a checkpoint in progress (one transaction). They
+   * take effect with {@link finishCheckpoint}: until then {@link loadCheckpoint} keeps returning
+   * the states of the last completed checkpoint, so a checkpoint can be written in slices
+   * between requests and a crash in the middle of one loses nothing.
+   * @param throughSeq the `throughSeq` the checkpoint will have
+   * @throws {TypeError} when a state is not JSON-serializable
+   */
+  saveSeriesStates(throughSeq: number, states: Iterable<readonly [string, unknown]>): void {
+    const rows = stateRows(states);
+    this.run('save checkpoint', (c) => {
+      c.db
+        .transaction(() => {
+          const completed = completedCheckpointSeq(c);
+          for (const [id, state] of rows) c.saveSeriesState.run([id, throughSeq, state, completed]);
         })
         .immediate();
     });
   }
 
-  /** @throws {TypeError} when a state is not JSON-serializable (e.g. holds a BigInt or a cycle). */
-  saveCheckpoint(checkpoint: Checkpoint): void {
-    const pipeline = JSON.stringify(checkpoint.pipeline) ?? 'null';
-    const states: [string, string][] = [];
-    for (const [id, state] of checkpoint.series) states.push([id, JSON.stringify(state) ?? 'null']);
+  /**
+   * Completes a checkpoint whose series states were written with {@link saveSeriesStates}: every
+   * state saved with this `throughSeq` takes effect. Every row derived from the records through
+   * `throughSeq` must be synced first ({@link sync}).
+   */
+  finishCheckpoint(meta: CheckpointMeta): void {
+    const pipeline = JSON.stringify(meta.pipeline) ?? 'null';
     this.run('save checkpoint', (c) => {
-      c.db
-        .transaction(() => {
-          c.saveMeta.run([checkpoint.throughSeq, checkpoint.takenAt, pipeline]);
-          for (const state of states) c.saveSeriesState.run(state);
-        })
-        .immediate();
+      c.saveMeta.run([meta.throughSeq, meta.takenAt, pipeline]);
     });
   }
 
@@ -182,9 +370,11 @@ export class SqliteStore implements Store {
           if (meta === undefined) return null;
           const series = new Map<string, unknown>();
           for (const row of c
-            .statement('SELECT series_id, state FROM series_state')
-            .iterate() as Iterable<Row>) {
-            series.set(row.series_id as string, JSON.parse(row.state as string));
+            .statement(
+              'SELECT series_id, CASE WHEN seq <= ? THEN state ELSE prev_state END AS state FROM series_state',
+            )
+            .iterate(meta.through_seq) as Iterable<Row>) {
+            if (row.state !== null) series.set(row.series_id as string, JSON.parse(row.state as string));
           }
           return {
             throughSeq: meta.through_seq as number,
@@ -221,28 +411,45 @@ export class SqliteStore implements Store {
       f,
       'service, endpoint, metric, id',
       query,
-      toSeries,
+      (row) => this.latestSeries(row.id as string) ?? toSeries(row),
     );
   }
 
   getSeries(id: string): SeriesInfo | null {
     return this.run('get series', (c) => {
       const row = c.statement(`SELECT ${SERIES_COLUMNS} FROM series WHERE id = ?`).get(id) as Row | undefined;
-      return row === undefined ? null : toSeries(row);
+      return row === undefined ? null : (this.latestSeries(id) ?? toSeries(row));
     });
   }
 
-  /** Points in the range, oldest first; with `limit`, the newest `limit` of them. */
+  /**
+   * Points in the range, oldest first; with `limit`, the newest `limit` of them. Reads the
+   * series' chunks newest first and stops once no older chunk can hold one of the newest `limit`.
+   */
   points(seriesId: string, range: TimeRange & { readonly limit?: number }): PointRecord[] {
     const f = new Filter();
     f.add('series_id = ?', seriesId);
-    addRange(f, 't', range);
+    if (range.from !== undefined) f.add('t_last >= ?', range.from);
+    if (range.to !== undefined) f.add('t_first <= ?', range.to);
     const limit = range.limit === undefined ? -1 : limitOf(range.limit, 0);
+    if (limit === 0) return [];
+    const merger = new PointMerger(
+      range.from ?? Number.NEGATIVE_INFINITY,
+      range.to ?? Number.POSITIVE_INFINITY,
+    );
     return this.run('query points', (c) => {
+      const frozen = this.frozen.get(seriesId);
+      if (frozen !== undefined) merger.addBuffer(seriesId, frozen, false);
+      const buffer = this.buffers.get(seriesId);
+      if (buffer !== undefined) merger.addBuffer(seriesId, buffer, true);
       const rows = c
-        .statement(`SELECT ${POINT_COLUMNS} FROM points${f.sql} ORDER BY t DESC LIMIT ?`)
-        .all(...f.params, limit) as Row[];
-      return rows.reverse().map(toPoint);
+        .statement(`SELECT rowid, t_last, data FROM point_chunks${f.sql} ORDER BY t_last DESC`)
+        .all(...f.params) as Row[];
+      for (const row of rows) {
+        if (limit > 0 && merger.size >= limit && merger.countAfter(row.t_last as number) >= limit) break;
+        merger.addChunk(row.rowid as number, seriesId, row.data as Uint8Array);
+      }
+      return merger.result(limit);
     });
   }
 
@@ -388,18 +595,41 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Deletes points older than `pointsMs` before the newest point of their series, and all but the
-   * newest `logsPerService` log messages of each service. One transaction.
+   * Deletes points older than `pointsMs` before the newest point of their series (whole chunks,
+   * and the old part of a chunk that straddles the limit), syncs the remaining buffered points,
+   * and deletes all but the newest `logsPerService` log messages of each service. One transaction.
    */
   prune(retention: Retention): void {
     this.run('prune', (c) => {
+      this.beginSync();
       c.db
         .transaction(() => {
-          const newest = c.statement('SELECT MAX(t) AS t FROM points WHERE series_id = ?');
-          const remove = c.statement('DELETE FROM points WHERE series_id = ? AND t < ?');
+          const newest = c.statement('SELECT MAX(t_last) AS t FROM point_chunks WHERE series_id = ?');
+          const remove = c.statement('DELETE FROM point_chunks WHERE series_id = ? AND t_last < ?');
+          const straddling = c.statement(
+            'SELECT rowid, data FROM point_chunks WHERE series_id = ? AND t_first < ?',
+          );
+          const rewrite = c.statement(
+            'UPDATE point_chunks SET t_first = ?, t_last = ?, data = ? WHERE rowid = ?',
+          );
+          const removeChunk = c.statement('DELETE FROM point_chunks WHERE rowid = ?');
+          const cutoffs = new Map<string, number>();
           for (const id of c.statement(DISTINCT_POINT_SERIES).pluck().all() as string[]) {
             const t = (newest.get(id) as Row | undefined)?.t;
-            if (typeof t === 'number') remove.run(id, t - retention.pointsMs);
+            if (typeof t !== 'number') continue;
+            const cutoff = Math.max(t, this.frozen.get(id)?.tMax ?? t) - retention.pointsMs;
+            cutoffs.set(id, cutoff);
+            remove.run(id, cutoff);
+            for (const row of straddling.all(id, cutoff) as Row[]) {
+              const kept = keepFrom(decodeValues(row.data as Uint8Array), cutoff).chunks()[0];
+              if (kept === undefined) removeChunk.run(row.rowid);
+              else rewrite.run(kept.tFirst, kept.tLast, kept.blob, row.rowid);
+            }
+          }
+          for (const s of this.frozenSeries.values()) c.insertSeries.run(seriesParams(s));
+          for (const [id, b] of this.frozen) {
+            const cutoff = cutoffs.get(id) ?? b.tMax - retention.pointsMs;
+            writeChunks(c, id, b.tMin >= cutoff ? b : keepFrom(b.values(), cutoff));
           }
           c.statement(
             'DELETE FROM logs WHERE rowid IN (SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER ' +
@@ -407,6 +637,7 @@ export class SqliteStore implements Store {
           ).run(Math.max(0, Math.floor(retention.logsPerService)));
         })
         .immediate();
+      this.dropBuffered();
     });
   }
 
@@ -433,10 +664,41 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Syncs (see {@link sync}) and closes. The store is closed even when the sync fails. */
   close(): void {
-    this.closed = true;
-    this.connection?.close();
-    this.connection = null;
+    if (this.closed) return;
+    try {
+      if (this.buffers.size + this.pendingSeries.size + this.frozen.size + this.frozenSeries.size > 0)
+        this.sync();
+    } finally {
+      this.closed = true;
+      this.checkpointer?.stop();
+      this.connection?.close();
+      this.connection = null;
+    }
+  }
+
+  /** Writes every point buffer and catalog update, frozen ones first (inside the caller's transaction). */
+  private writeBuffered(c: Connection): void {
+    for (const s of this.frozenSeries.values()) c.insertSeries.run(seriesParams(s));
+    for (const s of this.pendingSeries.values()) c.insertSeries.run(seriesParams(s));
+    for (const [id, b] of this.frozen) writeChunks(c, id, b);
+    for (const [id, b] of this.buffers) writeChunks(c, id, b);
+  }
+
+  /** Forgets what {@link writeBuffered} wrote, once its transaction committed. */
+  private dropBuffered(): void {
+    this.frozenSeries.clear();
+    this.pendingSeries.clear();
+    this.frozen.clear();
+    this.buffers.clear();
+    this.frozenPoints = 0;
+    this.bufferedPoints = 0;
+  }
+
+  /** The newest catalog record of a series not yet written, if any. */
+  private latestSeries(id: string): SeriesInfo | undefined {
+    return this.pendingSeries.get(id) ?? this.frozenSeries.get(id);
   }
 
   /** Runs `fn` on a live connection, classifying failures. */
@@ -490,4 +752,41 @@ export class SqliteStore implements Store {
         .deferred(),
     );
   }
+}
+
+/** Up to `max` entries of a map, in its order. */
+function take<K, V>(map: ReadonlyMap<K, V>, max: number): Array<[K, V]> {
+  const out: Array<[K, V]> = [];
+  for (const entry of map) {
+    if (out.length >= max) break;
+    out.push(entry);
+  }
+  return out;
+}
+
+/** Writes a series' buffered points as chunk rows. */
+function writeChunks(c: Connection, seriesId: string, buffer: PointBuffer): void {
+  for (const chunk of buffer.chunks()) c.insertChunk.run([seriesId, chunk.tFirst, chunk.tLast, chunk.blob]);
+}
+
+/** Seq of the last completed checkpoint, 0 when there is none. */
+function completedCheckpointSeq(c: Connection): number {
+  const row = c.statement('SELECT through_seq FROM checkpoint_meta WHERE id = 1').get() as Row | undefined;
+  return (row?.through_seq as number | undefined) ?? 0;
+}
+
+/** Series states as JSON rows. @throws {TypeError} when a state is not JSON-serializable. */
+function stateRows(states: Iterable<readonly [string, unknown]>): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  for (const [id, state] of states) rows.push([id, JSON.stringify(state) ?? 'null']);
+  return rows;
+}
+
+/** The points of interleaved chunk values at or after `cutoff`, in their order. */
+function keepFrom(values: Float64Array, cutoff: number): PointBuffer {
+  const kept = new PointBuffer();
+  for (let o = 0; o < values.length; o += POINT_FIELDS) {
+    if ((values[o] as number) >= cutoff) kept.pushValues(values.subarray(o, o + POINT_FIELDS));
+  }
+  return kept;
 }

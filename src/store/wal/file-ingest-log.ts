@@ -13,7 +13,8 @@
  * - `'always'`: `fdatasync` before `append` returns. Survives power loss; slowest (one disk
  *   flush per record, typically 0.1–10 ms).
  * - `'interval'` (default): `fdatasync` at most `fsyncIntervalMs` (default 100 ms) after an
- *   append. A power loss can lose the records of the last interval.
+ *   append, run on the libuv thread pool (`fs.fdatasync`) so the event loop goes on serving
+ *   requests meanwhile. A power loss can lose the records of the last interval.
  * - `'never'`: the OS writes pages back when it chooses (Linux: about 30 s). A power loss can
  *   lose more, and may leave a torn record that recovery then drops.
  *
@@ -24,7 +25,16 @@
  * One process at a time may open a directory: a `LOCK` file with the owner's pid guards it
  * (see `dir-lock.ts`); a crashed owner's lock is taken over.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { IngestLog, LogEntry } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
@@ -79,6 +89,8 @@ export class FileIngestLog implements IngestLog {
   private dirtySince = 0;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncError: unknown = null;
+  /** The background `fdatasync` in progress ('interval' mode), settled when it ends. */
+  private syncing: Promise<void> | null = null;
   private readonly fsyncMode: FsyncMode;
   private readonly fsyncIntervalMs: number;
   private readonly segmentBytes: number;
@@ -232,6 +244,7 @@ export class FileIngestLog implements IngestLog {
   /** Makes every appended record durable (`fdatasync`), unless `fsync` is `'never'`. */
   async flush(): Promise<void> {
     if (this.closed || this.fsyncMode === 'never') return;
+    if (this.syncing !== null) await this.syncing;
     this.syncNow('flush');
   }
 
@@ -242,6 +255,7 @@ export class FileIngestLog implements IngestLog {
   async close(): Promise<void> {
     if (this.closed) return;
     try {
+      if (this.syncing !== null) await this.syncing;
       await this.flush();
     } finally {
       this.closed = true;
@@ -318,23 +332,57 @@ export class FileIngestLog implements IngestLog {
 
   /**
    * Arranges an `fdatasync` at most `fsyncIntervalMs` after the first unsynced append: by a timer
-   * when the event loop is free, or inline in the append that finds the deadline passed (a long
-   * synchronous run of appends, e.g. a replay, never starves the timer of its guarantee).
+   * when the event loop is free, or started by the append that finds the deadline passed (a long
+   * synchronous run of appends never starves the timer of its guarantee).
    */
   private scheduleSync(): void {
     const now = Date.now();
     if (!this.dirty) this.dirtySince = now;
     this.dirty = true;
     if (now - this.dirtySince >= this.fsyncIntervalMs) {
-      this.syncQuietly();
+      // Overdue (the timer is late, or a synchronous run of appends): start the sync now, on the
+      // thread pool when none is running there already, else inline.
+      if (this.syncing === null) this.syncInBackground();
+      else this.syncQuietly();
       return;
     }
     if (this.syncTimer !== null) return;
     this.syncTimer = setTimeout(() => {
       this.syncTimer = null;
-      this.syncQuietly();
+      this.syncInBackground();
     }, this.fsyncIntervalMs);
     this.syncTimer.unref();
+  }
+
+  /**
+   * `fdatasync` on the thread pool. Appends made meanwhile mark the log dirty again and schedule
+   * the next one; a failure is kept in `syncError` (thrown by the next append or flush). A sync
+   * of a descriptor replaced meanwhile (segment rolled, which syncs it itself) is not reported.
+   */
+  private syncInBackground(): void {
+    if (this.closed || (!this.dirty && this.syncError === null)) return;
+    if (this.syncing !== null) {
+      void this.syncing.then(() => this.syncInBackground());
+      return;
+    }
+    const fd = this.fd;
+    if (fd === null) {
+      this.syncQuietly();
+      return;
+    }
+    this.dirty = false;
+    this.syncing = new Promise((resolve) => {
+      fdatasync(fd, (error) => {
+        this.syncing = null;
+        if (this.fd === fd) {
+          if (error) {
+            this.syncError = error;
+            this.dirty = true;
+          } else if (!this.dirty) this.syncError = null;
+        }
+        resolve();
+      });
+    });
   }
 
   /** Syncs after a successful append; a failure is kept in `syncError` and thrown by the next append or flush. */
