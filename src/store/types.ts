@@ -245,6 +245,11 @@ export interface Store {
   /** Anomalies attached to one alert, oldest first. */
   alertAnomalies(alertId: string, limit: number): Anomaly[];
   countAlerts(status: AlertStatus): Record<Severity, number>;
+  /**
+   * Anomalies per service and time bucket since `from` (event time, Unix ms), buckets of
+   * `bucketMs` aligned to multiples of it; sorted by service, then bucket start.
+   */
+  anomalyCounts(from: number, bucketMs: number): Array<{ service: string; t: number; anomalies: number }>;
   recentLogs(service: string | undefined, limit: number): LogRecord[];
 
   incidents(query: IncidentQuery): { readonly total: number; readonly items: Incident[] };

@@ -167,6 +167,19 @@ export function describeStore(name: string, factory: () => StoreFixture | Promis
         expect(page.items.map((a) => a.id)).toEqual(['1-0']);
       });
 
+      it('counts anomalies per service and aligned time bucket since a time', () => {
+        expect(store.anomalyCounts(0, 2_000)).toEqual([
+          { service: 'checkout', t: 0, anomalies: 1 },
+          { service: 'checkout', t: 2_000, anomalies: 1 },
+          { service: 'checkout', t: 4_000, anomalies: 1 },
+          { service: 'search', t: 2_000, anomalies: 1 },
+        ]);
+        expect(store.anomalyCounts(2_500, 10_000)).toEqual([
+          { service: 'checkout', t: 0, anomalies: 1 },
+          { service: 'search', t: 0, anomalies: 1 },
+        ]);
+      });
+
       it('lists the newest anomalies of an alert, oldest first', () => {
         expect(store.alertAnomalies('a1', 10).map((a) => a.id)).toEqual(['1-0', '3-0', '4-0']);
         expect(store.alertAnomalies('a1', 2).map((a) => a.id)).toEqual(['3-0', '4-0']);

@@ -78,19 +78,14 @@ export function opsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }));
 }
 
-/** Anomalies per service in 10-minute buckets over the last 6 hours of wall time. */
+/** Anomalies per service in 10-minute buckets over the last 6 hours (grouped in the store). */
 function anomalyStrip(ctx: ApiContext, now: number) {
   const from = Math.floor((now - STRIP_SPAN_MS) / STRIP_BUCKET_MS) * STRIP_BUCKET_MS;
-  const { items } = ctx.runtime.storage.store.anomalies({ from, limit: 10_000 });
-  const byService = new Map<string, Map<number, number>>();
-  for (const a of items) {
-    const bucket = Math.floor(a.t / STRIP_BUCKET_MS) * STRIP_BUCKET_MS;
-    const m = byService.get(a.service) ?? new Map<number, number>();
-    m.set(bucket, (m.get(bucket) ?? 0) + 1);
-    byService.set(a.service, m);
+  const byService = new Map<string, Array<{ t: number; anomalies: number }>>();
+  for (const { service, t, anomalies } of ctx.runtime.storage.store.anomalyCounts(from, STRIP_BUCKET_MS)) {
+    const list = byService.get(service) ?? [];
+    list.push({ t, anomalies });
+    byService.set(service, list);
   }
-  return [...byService.entries()].map(([service, m]) => ({
-    service,
-    buckets: [...m.entries()].sort((a, b) => a[0] - b[0]).map(([t, anomalies]) => ({ t, anomalies })),
-  }));
+  return [...byService.entries()].map(([service, buckets]) => ({ service, buckets }));
 }

@@ -538,6 +538,19 @@ export class SqliteStore implements Store {
   }
 
   /** Newest first (by `createdAt`), default limit {@link DEFAULT_LIMIT}. */
+  anomalyCounts(from: number, bucketMs: number): Array<{ service: string; t: number; anomalies: number }> {
+    return this.run('count anomalies', (c) =>
+      (
+        c
+          .statement(
+            'SELECT service, CAST(t / ? AS INTEGER) * ? AS bucket, COUNT(*) AS n FROM anomalies WHERE t >= ? ' +
+              'GROUP BY service, bucket ORDER BY service, bucket',
+          )
+          .all(bucketMs, bucketMs, from) as Row[]
+      ).map((r) => ({ service: r.service as string, t: r.bucket as number, anomalies: r.n as number })),
+    );
+  }
+
   incidents(query: IncidentQuery): { readonly total: number; readonly items: Incident[] } {
     return this.run('query incidents', (c) => queryIncidents(c, query));
   }
