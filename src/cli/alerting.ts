@@ -5,7 +5,8 @@
  * and `--api-key` (env `VIGIL_API_KEY`; scope read, or write to change silences).
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { MatcherSyntaxError, parseMatcher } from '../alerting/routing/matchers.js';
+import { formatMatcher, MatcherSyntaxError, parseMatcher } from '../alerting/routing/matchers.js';
+import { silenceMatcherOp } from '../alerting/silences/silence.js';
 import { CliError } from '../security/index.js';
 
 /** An API answer as parsed JSON; the commands read documented fields and print them. */
@@ -101,10 +102,7 @@ function withApi(cmd: Command): Command {
 }
 
 function matcherText(m: { name: string; value: string; isRegex: boolean; isEqual: boolean }): string {
-  return `${m.name}${m.isEqual ? '' : '!'}${m.isRegex ? '~' : '='}${JSON.stringify(m.value)}`.replace(
-    /^(\w+)~/,
-    '$1=~',
-  );
+  return formatMatcher({ name: m.name, op: silenceMatcherOp(m), value: m.value });
 }
 
 /** Adds the alert-management commands to `program`. */

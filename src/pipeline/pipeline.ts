@@ -378,13 +378,6 @@ export class Pipeline {
     this.flushNotifications();
   }
 
-  /** Active series-scoped feedback of a series. */
-  activeFeedback(seriesId: string): readonly Feedback[] {
-    return (this.feedbackBySeries.get(seriesId) ?? []).filter((f) =>
-      feedbackActive(f, this.currentReceivedAt),
-    );
-  }
-
   private flushNotifications(): void {
     if (!this.notifier) return;
     for (const d of this.notifier.flush(this.currentReceivedAt)) this.deliveries.push(d);

@@ -255,8 +255,6 @@ export interface Store {
   incidents(query: IncidentQuery): { readonly total: number; readonly items: Incident[] };
   getIncident(id: string): Incident | null;
   feedback(query: FeedbackQuery): Feedback[];
-  /** For the given anomaly ids, the id of a (not revoked) feedback marking each, when there is one. */
-  markedAnomalies(anomalyIds: readonly string[]): Map<string, string>;
   /** Rows for the alert-quality report over `[from, to]` (at most `limit` alerts and deliveries). */
   alertQualityData(from: number, to: number, limit: number): AlertQualityData;
 

@@ -112,11 +112,6 @@ export class IncidentTracker {
     return this.open.size;
   }
 
-  /** Open incidents, oldest first. */
-  openIncidents(): Incident[] {
-    return [...this.open.values()].map((o) => o.incident);
-  }
-
   /** The open incident with this id, if any. */
   get(id: string): Incident | null {
     return this.open.get(id)?.incident ?? null;

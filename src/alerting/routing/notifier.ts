@@ -99,11 +99,6 @@ export class Notifier {
     this.maintenance = [...windows];
   }
 
-  /** Ids of silences whose expiry reminder has been sent. */
-  get remindedSilences(): ReadonlySet<string> {
-    return this.reminded;
-  }
-
   /** The silences in force (active, pending and not yet dropped expired ones). */
   get currentSilences(): readonly Silence[] {
     return this.silences;

@@ -9,6 +9,7 @@ export {
   type SilenceMatcher,
   type SilenceState,
   silencedBy,
+  silenceMatcherOp,
   silenceMatcherSchema,
   silenceMatches,
   silenceSchema,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Labels } from '../../model/types.js';
-import { compileMatcher, type Matcher, matcherMatches } from '../routing/matchers.js';
+import { compileMatcher, type Matcher, type MatchOp, matcherMatches } from '../routing/matchers.js';
 
 /** One silence matcher, in the shape of Alertmanager's API. */
 export const silenceMatcherSchema = z
@@ -52,12 +52,15 @@ export type SilenceState = 'pending' | 'active' | 'expired';
 
 const compiled = new WeakMap<Silence, readonly Matcher[]>();
 
+/** The Alertmanager operator of a silence matcher: `=`, `!=`, `=~` or `!~`. */
+export function silenceMatcherOp(m: Pick<SilenceMatcher, 'isRegex' | 'isEqual'>): MatchOp {
+  return m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=';
+}
+
 function matchersOf(s: Silence): readonly Matcher[] {
   let ms = compiled.get(s);
   if (!ms) {
-    ms = s.matchers.map((m) =>
-      compileMatcher(m.name, m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=', m.value),
-    );
+    ms = s.matchers.map((m) => compileMatcher(m.name, silenceMatcherOp(m), m.value));
     compiled.set(s, ms);
   }
   return ms;

@@ -15,6 +15,7 @@ import type { Anomaly } from '../../model/types.js';
 import type { MaintenanceEntry } from '../../pipeline/pipeline.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, zodValidationError } from '../errors.js';
+import { actorOf } from '../principal.js';
 import { limit, parseQuery, text } from './query-params.js';
 
 const DAY_MS = 86_400_000;
@@ -46,12 +47,6 @@ const feedbackQuery = z
 
 const createdBySchema = z.string().min(1).max(200).optional();
 
-/** The signed-in principal's name, else what the body claims, else `anonymous`. */
-function actor(req: FastifyRequest, claimed: string | undefined): string {
-  const p = req.vigilPrincipal;
-  return p && p.kind !== 'anonymous' ? p.name : (claimed ?? 'anonymous');
-}
-
 /** Registers the feedback and maintenance routes. */
 export function feedbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { runtime } = ctx;
@@ -80,7 +75,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
       scope: b.scope,
       side,
       ratio,
-      createdBy: actor(req, b.by),
+      createdBy: actorOf(req, b.by),
       reason: b.reason,
       createdAt: now,
       expiresAt: b.scope === 'series' ? now + (b.days ?? 7) * DAY_MS : null,
@@ -126,7 +121,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (existing.revokedAt !== null)
       throw new ApiError('CONFLICT', `feedback ${existing.id} is already revoked`);
     const now = Date.now();
-    const feedback: Feedback = { ...existing, revokedAt: now, revokedBy: actor(req, undefined) };
+    const feedback: Feedback = { ...existing, revokedAt: now, revokedBy: actorOf(req, undefined) };
     runtime.feedback({ op: 'revoke', feedback }, now);
     return { feedback };
   });
@@ -175,7 +170,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: ApiContext): void {
       id: randomUUID(),
       source: 'api',
       window,
-      createdBy: actor(req, createdBy),
+      createdBy: actorOf(req, createdBy),
       createdAt: now,
     };
     runtime.maintenance({ op: 'upsert', entry }, now);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type Silence, silenceMatcherSchema, silenceState } from '../../alerting/silences/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, validationError, zodValidationError } from '../errors.js';
+import { actorOf } from '../principal.js';
 
 const createBody = z
   .object({
@@ -54,10 +55,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
         'no receivers are configured: silences mute notifications, so configure a receiver first',
       );
     }
-    // Who created it is the signed-in principal when there is one, not what the body claims.
-    const principal = req.vigilPrincipal;
-    const createdBy =
-      principal && principal.kind !== 'anonymous' ? principal.name : (parsed.data.createdBy ?? 'anonymous');
+    const createdBy = actorOf(req, parsed.data.createdBy);
     const silence: Silence = { id: randomUUID(), ...parsed.data, createdBy, startsAt };
     runtime.silence({ op: 'upsert', silence }, now);
     return reply.code(201).send({ silence: view(silence, now) });

@@ -102,20 +102,6 @@ export function queryFeedback(c: Connection, q: FeedbackQuery): Feedback[] {
   return rows.map((r) => JSON.parse(r.body as string) as Feedback);
 }
 
-/** Ids (of those given) of anomalies marked by a feedback that is not revoked. */
-export function markedAnomalies(c: Connection, anomalyIds: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const stmt = c.statement(
-    'SELECT l.anomaly_id, l.feedback_id FROM feedback_anomalies l JOIN feedback f ON f.id = l.feedback_id ' +
-      'WHERE l.anomaly_id = ? AND f.revoked_at IS NULL',
-  );
-  for (const id of anomalyIds) {
-    const row = stmt.get(id) as Row | undefined;
-    if (row) out.set(id, row.feedback_id as string);
-  }
-  return out;
-}
-
 /**
  * What the alert-quality report needs over `[from, to]`: alerts that started in it (with their
  * action history), deliveries created in it with the alert ids each notification carried, and

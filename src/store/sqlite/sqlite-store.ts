@@ -50,14 +50,7 @@ import type {
   WriteBatch,
 } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
-import {
-  alertQualityData,
-  getIncident,
-  markedAnomalies,
-  queryFeedback,
-  queryIncidents,
-  writeAlerting,
-} from './alerting.js';
+import { alertQualityData, getIncident, queryFeedback, queryIncidents, writeAlerting } from './alerting.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { classifySqliteError } from './errors.js';
 import { addRange, Filter, likePattern, limitOf, offsetOf } from './filter.js';
@@ -561,10 +554,6 @@ export class SqliteStore implements Store {
 
   feedback(query: FeedbackQuery): Feedback[] {
     return this.run('query feedback', (c) => queryFeedback(c, query));
-  }
-
-  markedAnomalies(anomalyIds: readonly string[]): Map<string, string> {
-    return this.run('query marked anomalies', (c) => markedAnomalies(c, anomalyIds));
   }
 
   alertQualityData(from: number, to: number, limit: number): AlertQualityData {
