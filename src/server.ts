@@ -82,6 +82,7 @@ export async function startVigil(config: Config, options: { logger?: Logger } = 
     store: storage.store,
     logger,
     allowPrivate: config.security.allowPrivateReceivers,
+    ...config.alerting.delivery,
   });
   sender.start();
   let closing: Promise<void> | null = null;

@@ -90,6 +90,24 @@ export const configSchema = z
         maintenance: z.array(maintenanceWindowSchema).default([]),
         /** How long before a silence ends its creator's receivers get a reminder, ms (0 = none). */
         silenceReminderMs: z.number().int().min(0).default(3_600_000),
+        /** Retry policy of every receiver's deliveries. */
+        delivery: z
+          .object({
+            /** Attempts before a delivery is marked failed. */
+            maxAttempts: z.number().int().min(1).max(100).default(8),
+            /** First retry delay, ms; doubles per attempt (full jitter) up to `maxDelayMs`. */
+            baseDelayMs: z.number().int().min(10).default(1000),
+            /** Longest retry delay, ms. */
+            maxDelayMs: z.number().int().min(10).default(300_000),
+            /** Per-request (HTTP) or per-connection (SMTP) timeout, ms. */
+            timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+          })
+          .strict()
+          .refine((d) => d.maxDelayMs >= d.baseDelayMs, {
+            path: ['maxDelayMs'],
+            message: 'must be at least baseDelayMs',
+          })
+          .default({ maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000, timeoutMs: 5000 }),
       })
       .strict()
       .superRefine((alerting, ctx) => {
@@ -127,6 +145,7 @@ export const configSchema = z
         inhibit: true,
         maintenance: [],
         silenceReminderMs: 3_600_000,
+        delivery: { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000, timeoutMs: 5000 },
       }),
     agent: z
       .object({

@@ -30,8 +30,8 @@ beforeAll(async () => {
     });
     req.on('end', () => {
       const body = JSON.parse(data);
-      if (failSearch > 0 && body.alert?.service === 'search') {
-        failSearch--;
+      if (body.alert?.service === 'doomed' || (failSearch > 0 && body.alert?.service === 'search')) {
+        if (body.alert?.service === 'search') failSearch--;
         res.writeHead(500).end();
         return;
       }
@@ -48,6 +48,8 @@ beforeAll(async () => {
       { name: 'ops-hook', type: 'webhook', url: `http://127.0.0.1:${port}/hook?token=s3cret` },
     ],
     'alerting.recoveryWindowMs': 10 * STEP,
+    // Short retries (the default is 8 attempts from 1 s): a delivery gives up after 3.
+    'alerting.delivery': { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 40, timeoutMs: 2000 },
   });
 });
 
@@ -200,6 +202,30 @@ describe('anomaly to alert', () => {
     );
     expect(deliveries.reduce((n, d) => n + d.attempts, 0)).toBe(4);
     expect(deliveries.every((d) => d.lastError === null)).toBe(true);
+  });
+
+  it('gives up on a delivery after alerting.delivery.maxAttempts failures and records it as failed', async () => {
+    const base = T0 + 20 * 86_400_000;
+    await send('doomed', normalSeries(base, 300, STEP));
+    await send('doomed', [{ t: base + 300 * STEP, v: 5000 }]);
+    vigil.runtime.flush();
+    const failed = await waitFor(
+      async () => {
+        const d = (await get(`${vigil.url}/api/deliveries?status=failed`)).body.items as Array<{
+          alertId: string;
+          attempts: number;
+          lastError: string | null;
+        }>;
+        return d.length > 0 ? d : null;
+      },
+      10_000,
+      50,
+    );
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.attempts).toBe(3);
+    expect(failed[0]!.lastError).toMatch(/500/);
+    const alert = (await get(`${vigil.url}/api/alerts/${failed[0]!.alertId}`)).body.alert;
+    expect(alert.service).toBe('doomed');
   });
 
   it('streams points of subscribed series only', async () => {
