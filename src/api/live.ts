@@ -1,6 +1,6 @@
 /**
- * The live feed at `/api/live`: anomalies and alert changes pushed to every WebSocket client as
- * they happen, and points of the series a client subscribed to. A client whose socket buffers
+ * The live feed at `/api/live`: anomalies, alert, incident and silence changes pushed to every
+ * WebSocket client as they happen, and points of the series a client subscribed to. A client whose socket buffers
  * more than {@link MAX_BUFFERED_BYTES} is disconnected (terminated) instead of slowing
  * ingestion or growing memory.
  */

@@ -171,8 +171,92 @@ export interface LogRecord {
   readonly context: Readonly<Record<string, unknown>> | null;
 }
 
+/** One alert as a member of an incident. */
+export interface IncidentMember {
+  readonly alertId: string;
+  readonly seriesId: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly metric: string;
+  readonly severity: Severity;
+  readonly status: Alert['status'];
+  /** Event time of the alert's first anomaly, Unix ms. */
+  readonly since: number;
+  readonly resolvedAt: number | null;
+}
+
+/** One entry of an incident's timeline. */
+export interface IncidentEvent {
+  /** Event time (alert changes driven by samples) or wall time (user actions), Unix ms. */
+  readonly at: number;
+  /** The alert action, or `incident_opened` / `incident_resolved`. */
+  readonly action: AlertAction | 'incident_opened' | 'incident_resolved';
+  readonly alertId: string | null;
+  /** One sentence, e.g. `checkout /pay latency_ms opened (high): value 950 …`. */
+  readonly text: string;
+}
+
+/** Who and what an incident touches, since when. */
+export interface BlastRadius {
+  readonly services: readonly string[];
+  /** Series with an alert in the incident. */
+  readonly series: number;
+  /** Alerts still open. */
+  readonly openAlerts: number;
+  /** Event time of the earliest alert, Unix ms. */
+  readonly since: number;
+  /** One sentence, e.g. `3 series on 2 services (checkout, payment) since 2026-11-22T10:00:00.000Z`. */
+  readonly summary: string;
+}
+
+/** An incident: alerts that belong together. */
+export interface Incident {
+  /** `inc-<id of the first alert>`; stable under replay. */
+  readonly id: string;
+  readonly status: 'open' | 'resolved';
+  /** Highest severity any member reached. */
+  readonly severity: Severity;
+  /** Summary of the first alert, plus how many services joined. */
+  readonly title: string;
+  /** Event time of the first alert, Unix ms. */
+  readonly startedAt: number;
+  /** Time of the last change, Unix ms. */
+  readonly updatedAt: number;
+  readonly resolvedAt: number | null;
+  readonly alerts: readonly IncidentMember[];
+  readonly blastRadius: BlastRadius;
+  /** Oldest first; at most 500 entries (`MAX_TIMELINE` in `alerting/incidents`; the oldest are dropped, the first kept). */
+  readonly timeline: readonly IncidentEvent[];
+  /** Incremented on every change. */
+  readonly version: number;
+}
+
+/** One matcher of a silence, in the shape of Alertmanager's API. */
+export interface SilenceMatcherRecord {
+  readonly name: string;
+  readonly value: string;
+  /** Value is a regex, matched against the whole label value. */
+  readonly isRegex: boolean;
+  /** false negates the matcher (`!=`, `!~`). */
+  readonly isEqual: boolean;
+}
+
+/** A silence: alerts whose labels match every matcher are not notified between the times (Unix ms). */
+export interface SilenceRecord {
+  readonly id: string;
+  readonly matchers: readonly SilenceMatcherRecord[];
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly createdBy: string;
+  readonly comment: string;
+}
+
 /** An event on the live feed and the event bus. */
 export type LiveEvent =
   | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
   | { readonly type: 'alert'; readonly alert: Alert; readonly action: AlertAction }
-  | { readonly type: 'point'; readonly point: PointRecord };
+  | { readonly type: 'point'; readonly point: PointRecord }
+  /** An incident opened, changed member status or severity, or resolved (not sent for count-only updates). */
+  | { readonly type: 'incident'; readonly incident: Incident }
+  /** A silence was created or replaced (`upserted`) or ended early (`expired`). */
+  | { readonly type: 'silence'; readonly action: 'upserted' | 'expired'; readonly silence: SilenceRecord };

@@ -231,7 +231,12 @@ export class Pipeline {
       silenceReminderMs: options.silenceReminderMs,
     });
     this.system = new SystemView(options.rateWindowMs, options.sensitivity);
-    this.incidents = new IncidentTracker((g) => this.system.resolveGroup(g));
+    this.incidents = new IncidentTracker(
+      (g) => this.system.resolveGroup(g),
+      (incident) => {
+        if (!this.replaying) this.options.publish({ type: 'incident', incident });
+      },
+    );
     for (const window of options.maintenance ?? []) {
       const id = `config:${window.name}`;
       this.maintenanceEntries.set(id, { id, source: 'config', window, createdBy: 'config', createdAt: 0 });
@@ -289,14 +294,22 @@ export class Pipeline {
     this.begin(seq, receivedAt);
     if (!this.notifier) return;
     const byId = new Map(this.notifier.currentSilences.map((s) => [s.id, s]));
-    if (body.op === 'upsert') byId.set(body.silence.id, body.silence);
-    else {
+    let changed: { action: 'upserted' | 'expired'; silence: Silence } | null = null;
+    if (body.op === 'upsert') {
+      byId.set(body.silence.id, body.silence);
+      changed = { action: 'upserted', silence: body.silence };
+    } else {
       const s = byId.get(body.id);
-      if (s && s.endsAt > receivedAt) byId.set(s.id, { ...s, endsAt: Math.max(s.startsAt + 1, receivedAt) });
+      if (s && s.endsAt > receivedAt) {
+        const expired = { ...s, endsAt: Math.max(s.startsAt + 1, receivedAt) };
+        byId.set(s.id, expired);
+        changed = { action: 'expired', silence: expired };
+      }
     }
     this.notifier.setSilences(
       [...byId.values()].filter((s) => s.endsAt > receivedAt - EXPIRED_SILENCE_KEEP_MS),
     );
+    if (changed && !this.replaying) this.options.publish({ type: 'silence', ...changed });
     this.flushNotifications();
   }
 

@@ -2,12 +2,14 @@
  * Alert management end to end through a real server and a real HTTP receiver: incidents across
  * a caller → callee pair, acknowledgement expiry, "not an anomaly" feedback and its effect on
  * the band, maintenance windows (not learned from; API create/delete), the alert-quality
- * report, and the CLI commands against the same server.
+ * report, the CLI commands against the same server, and the incident and silence events of the
+ * live feed.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { RunningVigil } from '../../src/server.js';
 import { type CaptureReceiver, startCaptureReceiver } from '../helpers/capture-receiver.js';
 import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
@@ -18,6 +20,9 @@ const BIN = join(import.meta.dirname, '../../bin/vigil.js');
 let vigil: RunningVigil;
 let receiver: CaptureReceiver;
 let cleanup: () => void;
+/** A live-feed client connected before any sample is sent, and every message it received. */
+let live: WebSocket;
+const liveMessages: any[] = [];
 /** Monday 2026-01-05 00:00 UTC. */
 const T0 = Date.UTC(2026, 0, 5);
 const STEP = 60_000;
@@ -72,9 +77,16 @@ beforeAll(async () => {
   ] as const) {
     await send(service, endpoint, normalSeries(T0, 300, STEP));
   }
+  live = new WebSocket(`${vigil.url.replace('http', 'ws')}/api/live`);
+  live.on('message', (m) => liveMessages.push(JSON.parse(String(m))));
+  await new Promise((resolve, reject) => {
+    live.once('open', resolve);
+    live.once('error', reject);
+  });
 }, 60_000);
 
 afterAll(async () => {
+  live?.close();
   await vigil?.close();
   await receiver?.close();
   cleanup?.();
@@ -129,6 +141,17 @@ describe('incidents', () => {
     for (const b of bodies) byGroup.set(b.groupLabels.incident, b.alerts.map((a: any) => a.alert.id).sort());
     expect(byGroup.get(payment.incidentId)).toEqual([payment.id, checkout.id].sort());
     expect(byGroup.get(search.incidentId)).toEqual([search.id]);
+
+    // The live feed carried every version of the caller/callee incident, in order.
+    const versions = await waitFor(() => {
+      const v = liveMessages.filter((m) => m.type === 'incident' && m.incident.id === payment.incidentId);
+      return v.length >= 2 ? v.map((m) => m.incident) : null;
+    });
+    expect(versions.map((i: any) => i.version)).toEqual(versions.map((_: unknown, k: number) => k + 1));
+    expect(versions.at(-1)).toMatchObject({
+      status: 'open',
+      blastRadius: { services: ['checkout', 'payment'] },
+    });
   });
 });
 
@@ -342,6 +365,12 @@ describe('alert-quality report and CLI', () => {
     ]);
     expect(s.endsAt - Date.now()).toBeGreaterThan(HOUR);
     expect((await cli('silences', 'expire', id as string)).stdout).toMatch(/expired$/m);
+    const silenceEvents = await waitFor(() => {
+      const e = liveMessages.filter((m) => m.type === 'silence' && m.silence.id === id);
+      return e.length >= 2 ? e : null;
+    });
+    expect(silenceEvents.map((m: any) => m.action)).toEqual(['upserted', 'expired']);
+    expect(silenceEvents[1].silence.endsAt).toBeLessThanOrEqual(Date.now());
     const report = JSON.parse((await cli('report', 'alerts', '--since', '1000d', '--json')).stdout);
     expect(report.total.alerts).toBeGreaterThan(0);
     expect((await cli('report', 'alerts', '--since', '1000d')).stdout).toMatch(/^total +\d+ +\d+/m);

@@ -16,68 +16,17 @@
  *
  * No I/O: changed incidents are handed to the caller through {@link IncidentTracker.drainChanged}.
  */
-import type { Alert, AlertAction, Severity } from '../../model/types.js';
+import type {
+  Alert,
+  AlertAction,
+  BlastRadius,
+  Incident,
+  IncidentEvent,
+  IncidentMember,
+} from '../../model/types.js';
 import { maxSeverity } from '../severity.js';
 
-/** One alert as a member of an incident. */
-export interface IncidentMember {
-  readonly alertId: string;
-  readonly seriesId: string;
-  readonly service: string;
-  readonly endpoint: string;
-  readonly metric: string;
-  readonly severity: Severity;
-  readonly status: Alert['status'];
-  /** Event time of the alert's first anomaly, Unix ms. */
-  readonly since: number;
-  readonly resolvedAt: number | null;
-}
-
-/** One entry of an incident's timeline. */
-export interface IncidentEvent {
-  /** Event time (alert changes driven by samples) or wall time (user actions), Unix ms. */
-  readonly at: number;
-  /** The alert action, or `incident_opened` / `incident_resolved`. */
-  readonly action: AlertAction | 'incident_opened' | 'incident_resolved';
-  readonly alertId: string | null;
-  /** One sentence, e.g. `checkout /pay latency_ms opened (high): value 950 …`. */
-  readonly text: string;
-}
-
-/** Who and what an incident touches, since when. */
-export interface BlastRadius {
-  readonly services: readonly string[];
-  /** Series with an alert in the incident. */
-  readonly series: number;
-  /** Alerts still open. */
-  readonly openAlerts: number;
-  /** Event time of the earliest alert, Unix ms. */
-  readonly since: number;
-  /** One sentence, e.g. `3 series on 2 services (checkout, payment) since 2026-11-22T10:00:00.000Z`. */
-  readonly summary: string;
-}
-
-/** An incident: alerts that belong together. */
-export interface Incident {
-  /** `inc-<id of the first alert>`; stable under replay. */
-  readonly id: string;
-  readonly status: 'open' | 'resolved';
-  /** Highest severity any member reached. */
-  readonly severity: Severity;
-  /** Summary of the first alert, plus how many services joined. */
-  readonly title: string;
-  /** Event time of the first alert, Unix ms. */
-  readonly startedAt: number;
-  /** Time of the last change, Unix ms. */
-  readonly updatedAt: number;
-  readonly resolvedAt: number | null;
-  readonly alerts: readonly IncidentMember[];
-  readonly blastRadius: BlastRadius;
-  /** Oldest first; at most {@link MAX_TIMELINE} entries (the oldest are dropped, the first kept). */
-  readonly timeline: readonly IncidentEvent[];
-  /** Incremented on every change. */
-  readonly version: number;
-}
+export type { BlastRadius, Incident, IncidentEvent, IncidentMember } from '../../model/types.js';
 
 /** Most timeline entries kept per incident. */
 export const MAX_TIMELINE = 500;
@@ -105,7 +54,15 @@ export class IncidentTracker {
   private readonly alertIncident = new Map<string, string>();
   private changed = new Map<string, Incident>();
 
-  constructor(private readonly resolveGroup: GroupResolver = (g) => g) {}
+  /**
+   * @param resolveGroup maps a correlation group id to the group it was merged into.
+   * @param onChange called with every new version of an incident (opened, member status or
+   *   severity changed, resolved), synchronously, in the order of the changes.
+   */
+  constructor(
+    private readonly resolveGroup: GroupResolver = (g) => g,
+    private readonly onChange: (incident: Incident) => void = () => {},
+  ) {}
 
   /** Number of open incidents. */
   get openCount(): number {
@@ -239,6 +196,7 @@ export class IncidentTracker {
     };
     entry.incident = incident;
     this.changed.set(incident.id, incident);
+    this.onChange(incident);
     if (allResolved) {
       this.open.delete(incident.id);
       for (const m of alerts) this.alertIncident.delete(m.alertId);

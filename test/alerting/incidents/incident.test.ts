@@ -41,7 +41,8 @@ describe('IncidentTracker', () => {
   });
 
   it('records acknowledgements in the timeline and resolves with its last alert', () => {
-    const t = new IncidentTracker();
+    const seen: Array<[string, number, string]> = [];
+    const t = new IncidentTracker(undefined, (i) => seen.push([i.id, i.version, i.status]));
     const a1 = makeAlert({ id: '1', seriesId: 's1' });
     const a2 = makeAlert({ id: '2', seriesId: 's2' });
     t.alertChanged(a1, 'opened', null, 1000);
@@ -69,6 +70,14 @@ describe('IncidentTracker', () => {
       'api /checkout latency_ms acknowledged by ann: looking',
     );
     expect(last?.timeline.at(-1)?.action).toBe('incident_resolved');
+    // Every version was reported as it happened (the live feed publishes these).
+    expect(seen).toEqual([
+      ['inc-1', 1, 'open'],
+      ['inc-1', 2, 'open'],
+      ['inc-1', 3, 'open'],
+      ['inc-1', 4, 'open'],
+      ['inc-1', 5, 'resolved'],
+    ]);
     // A new alert after resolution opens a new incident.
     expect(t.alertChanged(makeAlert({ id: '4', seriesId: 's1' }), 'opened', null, 2000)).toBe('inc-4');
     expect(t.drainChanged().map((i) => i.id)).toEqual(['inc-4']);
