@@ -2,7 +2,6 @@
 
 export { inhibitedBy, isInhibited } from './inhibition.js';
 export {
-  expiringSoon,
   isSilenced,
   nextSilenceChange,
   type Silence,

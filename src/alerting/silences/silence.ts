@@ -95,16 +95,6 @@ export function isSilenced(labels: Labels, silences: readonly Silence[], now: nu
   return silences.some((s) => silenceState(s, now) === 'active' && silenceMatches(s, labels));
 }
 
-/**
- * Active silences that end within `withinMs` of `now`, soonest first (for reminders).
- * @example expiringSoon(silences, now, 3_600_000) // those ending in the next hour
- */
-export function expiringSoon(silences: readonly Silence[], now: number, withinMs: number): Silence[] {
-  return silences
-    .filter((s) => silenceState(s, now) === 'active' && s.endsAt - now <= withinMs)
-    .sort((a, b) => a.endsAt - b.endsAt || (a.id < b.id ? -1 : 1));
-}
-
 /** The next time after `now` at which some silence starts or ends (Unix ms), or null. */
 export function nextSilenceChange(silences: readonly Silence[], now: number): number | null {
   let next: number | null = null;

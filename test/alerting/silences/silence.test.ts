@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertLabels } from '../../../src/alerting/routing/index.js';
 import {
-  expiringSoon,
   isSilenced,
   nextSilenceChange,
   type Silence,
@@ -91,18 +90,13 @@ describe('isSilenced', () => {
   });
 });
 
-describe('expiringSoon and nextSilenceChange', () => {
+describe('nextSilenceChange', () => {
   const list = [
     silence({ id: 'late', matchers: [eq('a', 'b')], startsAt: 0, endsAt: 10_000 }),
     silence({ id: 'soon', matchers: [eq('a', 'b')], startsAt: 0, endsAt: 3_000 }),
     silence({ id: 'future', matchers: [eq('a', 'b')], startsAt: 5_000, endsAt: 6_000 }),
     silence({ id: 'gone', matchers: [eq('a', 'b')], startsAt: 0, endsAt: 1_000 }),
   ];
-
-  it('lists active silences ending within the window, soonest first', () => {
-    expect(expiringSoon(list, 2_000, 1_000).map((s) => s.id)).toEqual(['soon']);
-    expect(expiringSoon(list, 2_000, 60_000).map((s) => s.id)).toEqual(['soon', 'late']);
-  });
 
   it('finds the next start or end', () => {
     expect(nextSilenceChange(list, 2_000)).toBe(3_000);
