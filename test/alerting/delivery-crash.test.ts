@@ -9,12 +9,12 @@
  * whose outcome was recorded is not repeated early, and one whose outcome was not recorded is
  * made again, once, with the same `Idempotency-Key` (the delivery id).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CapturedRequest, startCaptureReceiver } from '../helpers/capture-receiver.js';
 import { get, normalSeries, post, tempDir, waitFor } from '../helpers/vigil.js';
+import { kill9, spawnVigil, type VigilProcess } from '../helpers/vigil-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const T0 = Date.UTC(2026, 2, 1);
@@ -25,13 +25,6 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 }, 20_000);
 
-interface Vigil {
-  readonly child: ChildProcess;
-  readonly url: string;
-  /** Everything the process wrote so far (stdout and stderr), for failure messages. */
-  output(): string;
-}
-
 interface DeliveryRow {
   id: string;
   receiver: string;
@@ -41,62 +34,6 @@ interface DeliveryRow {
   lastError: string | null;
   lastAttemptAt: number | null;
   nextAttemptAt: number;
-}
-
-/** Starts `vigil start` as a child process; resolves once it listens. Never leaks the child. */
-function spawnVigil(dataDir: string, configFile: string): Promise<Vigil> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'vigil.js'),
-      'start',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--no-agent',
-      '--config',
-      configFile,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_AUTH: '0' },
-    },
-  );
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((res) => child.once('exit', res));
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vigil did not start within 20 s:\n${out}`)), 20_000);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /Vigil (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] as string, output: () => out });
-      }
-    });
-    child.stderr?.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`vigil exited with ${code ?? signal}:\n${out}`));
-    });
-  });
-}
-
-/** SIGKILLs the process and waits until it is gone. */
-async function kill9(vigil: Vigil): Promise<void> {
-  const exited = new Promise<void>((res) => vigil.child.once('exit', () => res()));
-  expect(vigil.child.kill('SIGKILL')).toBe(true);
-  await exited;
-  expect(vigil.child.signalCode).toBe('SIGKILL');
 }
 
 /** Config: one webhook receiver at the capture server, a routing tree with a 100 ms group wait. */
@@ -123,7 +60,7 @@ function writeConfig(dir: string, receiverUrl: string): string {
 }
 
 /** Sends a normal series then one large spike per service; resolves with the firing alerts. */
-async function openAlerts(vigil: Vigil, services: readonly string[]): Promise<Array<{ id: string }>> {
+async function openAlerts(vigil: VigilProcess, services: readonly string[]): Promise<Array<{ id: string }>> {
   const metric = (service: string, p: { t: number; v: number }) => ({
     type: 'metric',
     service,
@@ -149,7 +86,7 @@ async function openAlerts(vigil: Vigil, services: readonly string[]): Promise<Ar
   return alerts;
 }
 
-async function deliveries(vigil: Vigil, query = ''): Promise<DeliveryRow[]> {
+async function deliveries(vigil: VigilProcess, query = ''): Promise<DeliveryRow[]> {
   const res = await get(`${vigil.url}/api/deliveries${query}`);
   expect(res.status).toBe(200);
   return res.body.items as DeliveryRow[];
@@ -161,7 +98,7 @@ const bodyOf = (r: CapturedRequest) => JSON.parse(r.body) as { idempotencyKey: s
 /** waitFor with the receiver's view and the server's output in the failure message. */
 async function until<T>(
   what: string,
-  vigil: Vigil,
+  vigil: VigilProcess,
   fn: () => Promise<T> | T,
   timeoutMs: number,
   seen: readonly CapturedRequest[] = [],
@@ -190,7 +127,7 @@ describe('webhook delivery across kill -9', () => {
     const configFile = writeConfig(tmp.dir, receiver.url);
     const dataDir = join(tmp.dir, 'data');
 
-    const first = await spawnVigil(dataDir, configFile);
+    const first = await spawnVigil(dataDir, configFile, cleanups);
     const [alert] = await openAlerts(first, ['checkout']);
     const alertId = alert!.id;
     // Two failed attempts seen by the receiver and recorded: pending, next attempt ≥ 3 s away.
@@ -212,7 +149,7 @@ describe('webhook delivery across kill -9', () => {
 
     // Restart on the same data directory; the receiver now accepts.
     receiver.respond(() => ({ status: 200 }));
-    const second = await spawnVigil(dataDir, configFile);
+    const second = await spawnVigil(dataDir, configFile, cleanups);
     const delivered = await until(
       'the delivery delivered after restart',
       second,
@@ -255,7 +192,7 @@ describe('webhook delivery across kill -9', () => {
     const configFile = writeConfig(tmp.dir, receiver.url);
     const dataDir = join(tmp.dir, 'data');
 
-    const first = await spawnVigil(dataDir, configFile);
+    const first = await spawnVigil(dataDir, configFile, cleanups);
     const alerts = await openAlerts(first, ['search', 'billing']);
     const alertIds = alerts.map((a) => a.id).sort();
     // Both notifications (one group per service) are in flight, held by the receiver; the
@@ -273,7 +210,7 @@ describe('webhook delivery across kill -9', () => {
 
     // Restart; the receiver now accepts.
     receiver.respond(() => ({ status: 200 }));
-    const second = await spawnVigil(dataDir, configFile);
+    const second = await spawnVigil(dataDir, configFile, cleanups);
     const done = await until(
       'both deliveries delivered after restart',
       second,

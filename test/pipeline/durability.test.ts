@@ -3,11 +3,11 @@
  * and a `kill -9` right after responses were sent ends, after restart, in exactly the state an
  * uninterrupted run reaches.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
+import { kill9, spawnVigil, terminate } from '../helpers/vigil-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const T0 = Date.UTC(2026, 1, 1);
@@ -87,48 +87,6 @@ async function summarize(url: string): Promise<Summary> {
   };
 }
 
-/** Starts `vigil start` as a child process; resolves with its URL once it listens. */
-function spawnVigil(dataDir: string, configFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'vigil.js'),
-      'start',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--no-agent',
-      '--config',
-      configFile,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_AUTH: '0' },
-    },
-  );
-  // Never leak the child, whatever the test does next.
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((res) => child.once('exit', res));
-    }
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /Vigil (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stderr?.on('data', (d) => {
-      err += d;
-    });
-    child.on('exit', (code) => reject(new Error(`vigil exited with ${code}: ${err}`)));
-  });
-}
-
 describe('durability', () => {
   it('alerts, history and detector state survive a clean restart without a new warm-up', async () => {
     const tmp = tempDir();
@@ -190,19 +148,15 @@ describe('durability', () => {
     );
     const dataDir = join(dir.dir, 'data');
     const half = Math.floor(requests.length / 2);
-    const first = await spawnVigil(dataDir, configFile);
+    const first = await spawnVigil(dataDir, configFile, cleanups);
     for (const [i, r] of requests.slice(0, half).entries()) {
       expect((await post(`${first.url}${r.route}`, r.body)).status).toBe(202);
       if (i === 2) await new Promise((res) => setTimeout(res, 400)); // let a checkpoint happen mid-run
     }
-    first.child.kill('SIGKILL');
-    await new Promise((res) => first.child.once('exit', res));
+    await kill9(first);
 
-    const second = await spawnVigil(dataDir, configFile);
-    cleanups.push(async () => {
-      second.child.kill('SIGTERM');
-      await new Promise((res) => second.child.once('exit', res));
-    });
+    const second = await spawnVigil(dataDir, configFile, cleanups);
+    cleanups.push(() => terminate(second).then(() => undefined));
     for (const r of requests.slice(half))
       expect((await post(`${second.url}${r.route}`, r.body)).status).toBe(202);
     // A 202 means logged, not yet applied: wait until every acknowledged sample is applied,
@@ -223,7 +177,7 @@ describe('durability', () => {
     const configFile = join(dir.dir, 'vigil.json');
     writeFileSync(configFile, '{}');
     const dataDir = join(dir.dir, 'data');
-    const first = await spawnVigil(dataDir, configFile);
+    const first = await spawnVigil(dataDir, configFile, cleanups);
     const pts = normalSeries(T0, 200, STEP);
     const items = pts.map((p) => ({
       type: 'metric',
@@ -233,15 +187,10 @@ describe('durability', () => {
     }));
     expect((await post(`${first.url}/api/batch`, { metrics: items })).status).toBe(202);
     await waitFor(async () => (await get(`${first.url}/api/series?service=sigterm`)).body.total === 1);
-    first.child.kill('SIGTERM');
-    const code = await new Promise((res) => first.child.once('exit', res));
-    expect(code).toBe(0);
+    expect(await terminate(first)).toBe(0);
 
-    const second = await spawnVigil(dataDir, configFile);
-    cleanups.push(async () => {
-      second.child.kill('SIGTERM');
-      await new Promise((res) => second.child.once('exit', res));
-    });
+    const second = await spawnVigil(dataDir, configFile, cleanups);
+    cleanups.push(() => terminate(second).then(() => undefined));
     const series = (await get(`${second.url}/api/series?service=sigterm`)).body.items[0];
     expect(series).toMatchObject({ samples: 200, warmup: 1 });
     await post(`${second.url}/api/metrics`, {
@@ -265,7 +214,7 @@ describe('durability', () => {
       JSON.stringify({ storage: { checkpointIntervalMs: 600_000, flushIntervalMs: 10_000 } }),
     );
     const dataDir = join(dir.dir, 'data');
-    const first = await spawnVigil(dataDir, configFile);
+    const first = await spawnVigil(dataDir, configFile, cleanups);
     const pts = normalSeries(T0, 300, STEP);
     pts.push({ t: T0 + 300 * STEP, v: 400 });
     const send = (url: string, samples: Array<{ t: number; v: number }>) =>
@@ -289,14 +238,10 @@ describe('durability', () => {
       durationMs: 3_600_000,
     });
     expect(mw.status).toBe(201);
-    first.child.kill('SIGKILL');
-    await new Promise((res) => first.child.once('exit', res));
+    await kill9(first);
 
-    const second = await spawnVigil(dataDir, configFile);
-    cleanups.push(async () => {
-      second.child.kill('SIGTERM');
-      await new Promise((res) => second.child.once('exit', res));
-    });
+    const second = await spawnVigil(dataDir, configFile, cleanups);
+    cleanups.push(() => terminate(second).then(() => undefined));
     expect(
       (await get(`${second.url}/api/maintenance`)).body.items.map((w: { name: string }) => w.name),
     ).toEqual(['nightly']);
