@@ -213,19 +213,7 @@ export class Notifier {
           at: now,
           reminder: { silenceId: s.id, endsAt: s.endsAt, createdBy: s.createdBy, comment: s.comment },
         };
-        out.push({
-          id,
-          receiver,
-          alertId: first.alert.id,
-          alertVersion: first.alert.version,
-          payload: JSON.stringify(notification),
-          status: 'pending',
-          attempts: 0,
-          lastError: null,
-          createdAt: now,
-          lastAttemptAt: null,
-          nextAttemptAt: now,
-        });
+        out.push(pendingDelivery(notification, first.alert, now));
       }
     }
     return out;
@@ -264,19 +252,7 @@ export class Notifier {
         externalUrl: this.base,
         at: now,
       };
-      return {
-        id,
-        receiver: r.name,
-        alertId: first.alert.id,
-        alertVersion: first.alert.version,
-        payload: JSON.stringify(notification),
-        status: 'pending',
-        attempts: 0,
-        lastError: null,
-        createdAt: now,
-        lastAttemptAt: null,
-        nextAttemptAt: now,
-      };
+      return pendingDelivery(notification, first.alert, now);
     };
     if (r.perAlert) return members.map((m) => make(`${r.name}:${m.alert.id}:${m.alert.version}`, [m]));
     return [make(`${r.name}:${n.groupId}:${n.seq}`, members)];
@@ -301,4 +277,24 @@ export class Notifier {
     this.reminded.clear();
     for (const id of s.reminded ?? []) this.reminded.add(id);
   }
+}
+
+/**
+ * A delivery of `notification` due at once (id = its idempotency key), filed under `alert`
+ * (the first alert it carries) for `GET /api/deliveries?alertId=`.
+ */
+function pendingDelivery(notification: Notification, alert: Alert, now: number): Delivery {
+  return {
+    id: notification.idempotencyKey,
+    receiver: notification.receiver,
+    alertId: alert.id,
+    alertVersion: alert.version,
+    payload: JSON.stringify(notification),
+    status: 'pending',
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+    lastAttemptAt: null,
+    nextAttemptAt: now,
+  };
 }
