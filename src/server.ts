@@ -66,17 +66,6 @@ export async function startVigil(config: Config, options: { logger?: Logger } = 
   const security = await bootstrapSecurity(authStore, config.security, { agent: config.agent.enabled });
   const runtime = new Runtime(config, storage, defaultDetectorFactory, logger);
   runtime.start();
-  const app = await buildApp(config, {
-    runtime,
-    logger,
-    authStore,
-    webRoot: join(here, 'web'),
-    version: VERSION,
-  });
-  await app.listen({ host: config.server.host, port: config.server.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const sender = new DeliverySender({
     receivers: config.alerting.receivers,
     store: storage.store,
@@ -84,6 +73,18 @@ export async function startVigil(config: Config, options: { logger?: Logger } = 
     allowPrivate: config.security.allowPrivateReceivers,
     ...config.alerting.delivery,
   });
+  const app = await buildApp(config, {
+    runtime,
+    logger,
+    authStore,
+    webRoot: join(here, 'web'),
+    version: VERSION,
+    receiverTester: (name, publicUrl, by) => sender.sendTest(name, publicUrl, by),
+  });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   sender.start();
   let closing: Promise<void> | null = null;
   return {

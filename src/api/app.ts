@@ -12,6 +12,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { DeliverySender } from '../alerting/receivers/sender.js';
 import type { Config } from '../config/index.js';
 import type { Runtime } from '../pipeline/runtime.js';
 import { httpsOptions, SecurityError, securityPlugin } from '../security/index.js';
@@ -27,6 +28,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { opsRoutes } from './routes/ops.js';
 import { queryRoutes } from './routes/query.js';
+import { receiverRoutes } from './routes/receivers.js';
 import { silenceRoutes } from './routes/silences.js';
 
 /** What the app needs besides its config. */
@@ -38,6 +40,8 @@ export interface AppDeps {
   /** Folder of the dashboard's production build; not served when absent. */
   readonly webRoot?: string;
   readonly version?: string;
+  /** Sends receiver test notifications (`POST /api/receivers/:name/test`). */
+  readonly receiverTester?: DeliverySender['sendTest'];
 }
 
 /** Fastify error codes mapped to catalogue codes. */
@@ -75,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logger: deps.logger,
     startedAt: Date.now(),
     version: deps.version ?? '0.0.0',
+    ...(deps.receiverTester ? { receiverTester: deps.receiverTester } : {}),
   };
 
   app.setErrorHandler((err: FastifyError | ApiError | StoreUnavailableError | Error, req, reply) => {
@@ -129,6 +134,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   alertRoutes(app, ctx);
   opsRoutes(app, ctx);
   silenceRoutes(app, ctx);
+  receiverRoutes(app, ctx);
   incidentRoutes(app, ctx);
   feedbackRoutes(app, ctx);
   await app.register(async (scope) => liveRoutes(scope, ctx));

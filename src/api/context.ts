@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DeliverySender } from '../alerting/receivers/sender.js';
 import type { Config } from '../config/index.js';
 import type { Runtime } from '../pipeline/runtime.js';
 import type { VigilMetrics } from './metrics.js';
@@ -12,4 +13,6 @@ export interface ApiContext {
   /** Wall time the app was built, Unix ms. */
   readonly startedAt: number;
   readonly version: string;
+  /** Sends a receiver's test notification (`DeliverySender.sendTest`); absent: every test answers 404. */
+  readonly receiverTester?: DeliverySender['sendTest'];
 }

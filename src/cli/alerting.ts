@@ -1,7 +1,7 @@
 /**
  * Alert-management commands that talk to a running Vigil over its HTTP API:
- * `vigil silences list|add|expire`, `vigil incidents list`, `vigil maintenance list` and
- * `vigil report alerts`. Each takes `--url` (env `VIGIL_URL`, default http://127.0.0.1:8080)
+ * `vigil silences list|add|expire`, `vigil incidents list`, `vigil maintenance list`,
+ * `vigil receivers list|test` and `vigil report alerts`. Each takes `--url` (env `VIGIL_URL`, default http://127.0.0.1:8080)
  * and `--api-key` (env `VIGIL_API_KEY`; scope read, or write to change silences).
  */
 import { type Command, InvalidArgumentError } from 'commander';
@@ -64,9 +64,29 @@ async function call(opts: ApiOptions, method: string, path: string, body?: unkno
     throw new CliError(`cannot reach Vigil at ${base}: ${(err as Error).message}`);
   }
   const text = await res.text();
-  const parsed = text ? (JSON.parse(text) as Json) : null;
-  if (!res.ok) throw new CliError(`${method} ${path}: ${res.status} ${parsed?.error?.message ?? text}`);
+  let parsed: Json = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (a proxy's error page): the text is shown as it is
+  }
+  if (!res.ok) throw new CliError(`${method} ${path}: ${res.status} ${errorText(parsed) ?? text}`);
   return parsed;
+}
+
+/**
+ * The message of an API error body (`{code, message, issues: [{path, message}]}`), with each
+ * issue as `path: message`; null when the body is not one.
+ */
+function errorText(body: Json): string | null {
+  if (typeof body?.message !== 'string') return null;
+  const issues: Json[] = Array.isArray(body.issues) ? body.issues : [];
+  const details = issues
+    .filter((i) => typeof i?.message === 'string' && i.message !== body.message)
+    .map((i) =>
+      Array.isArray(i.path) && i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message,
+    );
+  return [body.message, ...details].join('; ');
 }
 
 const out = (line = ''): void => {
@@ -224,6 +244,35 @@ export function registerAlertingCommands(program: Command): void {
       );
     },
   );
+
+  const receivers = program.command('receivers').description('where notifications go');
+  withApi(receivers.command('list').description('configured receivers and their latest delivery')).action(
+    async (opts: ApiOptions) => {
+      const { items } = await call(opts, 'GET', '/api/receivers');
+      if (opts.json) return out(JSON.stringify(items, null, 2));
+      table(
+        ['NAME', 'TYPE', 'MIN SEVERITY', 'DESTINATION', 'LAST DELIVERY'],
+        items.map((r: Json) => [
+          r.name,
+          r.type,
+          r.minSeverity,
+          r.url,
+          r.lastDelivery ? `${r.lastDelivery.status} ${iso(r.lastDelivery.createdAt)}` : '-',
+        ]),
+      );
+    },
+  );
+  withApi(
+    receivers
+      .command('test')
+      .description('send one test notification now (no retry); exits 1 when the receiver fails')
+      .argument('<name>', 'receiver name'),
+  ).action(async (name: string, opts: ApiOptions) => {
+    const r = await call(opts, 'POST', `/api/receivers/${encodeURIComponent(name)}/test`, {});
+    if (opts.json) out(JSON.stringify(r, null, 2));
+    else out(r.status === 'ok' ? `${name}: ok (${r.durationMs} ms)` : `${name}: failed: ${r.error}`);
+    if (r.status !== 'ok') process.exitCode = 1;
+  });
 
   const report = program.command('report').description('reports');
   withApi(

@@ -45,6 +45,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   rule('GET', '/config', 'admin', 'deny'),
   rule('GET', '/api/stats', 'read', 'deny'),
   rule('GET', '/api/receivers', 'read', 'deny'),
+  /** Sends a message to a configured destination: writers only, audited. */
+  rule('POST', '/api/receivers/:name/test', 'write', 'deny', { audit: 'receiver.test', body: 'control' }),
   rule('POST', '/api/metrics', 'ingest', 'body', { body: 'single-ingest' }),
   rule('POST', '/api/business-metrics', 'ingest', 'body', { body: 'single-ingest' }),
   rule('POST', '/api/logs', 'ingest', 'body', { body: 'single-ingest' }),

@@ -384,3 +384,55 @@ describe('alert-quality report and CLI', () => {
     });
   }, 30_000);
 });
+
+describe('receiver test notification', () => {
+  it('sends one message through the receiver, reports its failure, and refuses unknown receivers', async () => {
+    const before = receiver.requests.length;
+    const ok = await post(`${vigil.url}/api/receivers/ops/test`, { by: 'ann' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ receiver: 'ops', status: 'ok', error: null });
+    expect(receiver.requests).toHaveLength(before + 1);
+    const sent = receiver.requests[before]!;
+    const body = JSON.parse(sent.body);
+    expect(sent.headers['idempotency-key']).toBe(body.idempotencyKey);
+    expect(body.alerts[0].alert.summary).toMatch(
+      /^Test notification from Vigil to receiver "ops", sent by ann\./,
+    );
+    // Not a delivery: the outbox and the quality report do not count it.
+    expect(
+      (await get(`${vigil.url}/api/deliveries?receiver=ops&limit=1000`)).body.items.some(
+        (d: any) => d.id === body.idempotencyKey,
+      ),
+    ).toBe(false);
+
+    receiver.respond(() => ({ status: 503 }));
+    try {
+      const failed = await post(`${vigil.url}/api/receivers/ops/test`, {});
+      expect(failed.status).toBe(200);
+      expect(failed.body).toMatchObject({ status: 'failed', permanent: false });
+      expect(failed.body.error).toMatch(/503/);
+      // Tried once: a test is not retried.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.requests).toHaveLength(before + 2);
+    } finally {
+      receiver.respond(() => ({ status: 200 }));
+    }
+
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args, '--url', vigil.url]);
+    expect((await cli('receivers', 'test', 'ops')).stdout).toMatch(/^ops: ok \(\d+ ms\)$/m);
+    expect(receiver.requests).toHaveLength(before + 3);
+    expect((await cli('receivers', 'list')).stdout).toMatch(
+      /^ops +webhook +info +http:\/\/127\.0\.0\.1:\d+\//m,
+    );
+    await expect(cli('receivers', 'test', 'nobody')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/404 no receiver named "nobody"/),
+    });
+
+    const unknown = await post(`${vigil.url}/api/receivers/nobody/test`, {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toContain('nobody');
+    const bad = await post(`${vigil.url}/api/receivers/ops/test`, { by: 'ann', urgent: true });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.issues)).toContain('urgent');
+  }, 30_000);
+});

@@ -20,6 +20,7 @@ export { DeliverySender, type DeliverySenderOptions } from './sender.js';
 export { type AttemptOutcome, backoffDelay, parseRetryAfter, retryableStatus } from './shared/outcome.js';
 export { slackPayload, slackReceiver } from './slack/index.js';
 export { adaptiveCardPayload, messageCardPayload, teamsReceiver } from './teams/index.js';
+export { testNotification } from './test-notification.js';
 export type {
   HttpMessage,
   MailMessage,

@@ -20,7 +20,8 @@ import { createReceiver } from './registry.js';
 import { sendHttp } from './shared/http.js';
 import { type AttemptOutcome, backoffDelay, failure } from './shared/outcome.js';
 import { SmtpStage } from './shared/smtp.js';
-import type { Receiver } from './types.js';
+import { testNotification } from './test-notification.js';
+import type { Notification, Receiver } from './types.js';
 
 /** Options of the {@link DeliverySender}. */
 export interface DeliverySenderOptions {
@@ -97,9 +98,42 @@ export class DeliverySender {
     await Promise.all(due.filter((d) => !this.inFlight.has(d.id)).map((d) => this.attempt(d)));
   }
 
+  /**
+   * Sends one test notification to a configured receiver, once (no retry, no delivery record),
+   * through the same rendering, URL check and HTTP/SMTP stage as deliveries.
+   * @param receiver receiver name
+   * @param by who asked for it (shown in the message)
+   * @returns the outcome and how long the attempt took, ms; null when no receiver has that name
+   */
+  async sendTest(
+    receiver: string,
+    publicUrl: string,
+    by: string,
+  ): Promise<{ outcome: AttemptOutcome; durationMs: number } | null> {
+    if (!this.receivers.has(receiver)) return null;
+    const now = this.now();
+    const started = performance.now();
+    const outcome = await this.sendPayload(receiver, testNotification(receiver, now, publicUrl, by), now);
+    return { outcome, durationMs: Math.round(performance.now() - started) };
+  }
+
   private async send(d: Delivery, now: number): Promise<AttemptOutcome> {
-    const entry = this.receivers.get(d.receiver);
-    if (!entry) return failure(`receiver "${d.receiver}" is no longer configured`, true);
+    let notification: Notification;
+    try {
+      notification = parseNotification(d.payload);
+    } catch (err) {
+      return failure(`cannot render delivery: ${(err as Error).message}`, true);
+    }
+    return this.sendPayload(d.receiver, notification, now);
+  }
+
+  private async sendPayload(
+    receiver: string,
+    notification: Notification,
+    now: number,
+  ): Promise<AttemptOutcome> {
+    const entry = this.receivers.get(receiver);
+    if (!entry) return failure(`receiver "${receiver}" is no longer configured`, true);
     if (entry.config.type !== 'email') {
       // A refused destination fails whatever the payload (the DNS check follows in sendHttp).
       try {
@@ -111,7 +145,7 @@ export class DeliverySender {
     }
     let message: ReturnType<Receiver['render']>;
     try {
-      message = entry.receiver.render(parseNotification(d.payload));
+      message = entry.receiver.render(notification);
     } catch (err) {
       return failure(`cannot render delivery: ${(err as Error).message}`, true);
     }
@@ -123,7 +157,7 @@ export class DeliverySender {
       });
     }
     if (entry.config.type !== 'email')
-      return failure(`receiver "${d.receiver}" rendered a mail but is ${entry.config.type}`, true);
+      return failure(`receiver "${receiver}" rendered a mail but is ${entry.config.type}`, true);
     return this.smtp.send(entry.config, message);
   }
 

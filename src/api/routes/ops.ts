@@ -1,8 +1,8 @@
 /**
- * Operations routes: `/health`, `/metrics`, `/config`, `/api/stats`, `/api/receivers`.
+ * Operations routes: `/health`, `/metrics`, `/config`, `/api/stats`.
  */
 import type { FastifyInstance } from 'fastify';
-import { redactConfig, redactUrl } from '../../config/index.js';
+import { redactConfig } from '../../config/index.js';
 import { SEVERITIES, type Severity } from '../../model/types.js';
 import type { ApiContext } from '../context.js';
 
@@ -66,16 +66,6 @@ export function opsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       anomalyRatePerService: anomalyStrip(ctx, now),
     };
   });
-
-  app.get('/api/receivers', async () => ({
-    items: ctx.config.alerting.receivers.map((r) => ({
-      name: r.name,
-      type: r.type,
-      url: r.type === 'email' ? `smtp://${r.smtp.host}:${r.smtp.port}` : redactUrl(r.url),
-      minSeverity: r.minSeverity,
-      lastDelivery: store().deliveries({ receiver: r.name, limit: 1 })[0] ?? null,
-    })),
-  }));
 }
 
 /** Anomalies per service in 10-minute buckets over the last 6 hours (grouped in the store). */
