@@ -50,6 +50,17 @@ export const configSchema = z
           .default(7 * 24 * 3600_000),
         /** Log messages kept per service. */
         logsPerService: z.number().int().min(0).default(1000),
+        /**
+         * Events kept, ms (default 90 d, at least 1 h): anomalies (by event time), resolved alerts
+         * with their history, finished deliveries, resolved incidents and feedback that stopped
+         * applying are deleted this long after they happened (see `Store.prune`). Open alerts and
+         * incidents, their anomalies, and pending deliveries are never deleted.
+         */
+        eventsRetentionMs: z
+          .number()
+          .int()
+          .min(3_600_000)
+          .default(90 * 24 * 3600_000),
       })
       .strict()
       .default({
@@ -59,6 +70,7 @@ export const configSchema = z
         checkpointIntervalMs: 10_000,
         pointsRetentionMs: 7 * 24 * 3600_000,
         logsPerService: 1000,
+        eventsRetentionMs: 90 * 24 * 3600_000,
       }),
     detection: z
       .object({

@@ -360,11 +360,14 @@ export class Runtime {
     return true;
   }
 
+  /** Deletes rows past the configured retention (events measured from the wall clock now). */
   private prune(): void {
     try {
       this.storage.store.prune({
         pointsMs: this.config.storage.pointsRetentionMs,
         logsPerService: this.config.storage.logsPerService,
+        eventsMs: this.config.storage.eventsRetentionMs,
+        nowMs: Date.now(),
       });
     } catch (err) {
       this.logger.warn({ err }, 'retention pruning failed');

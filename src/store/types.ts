@@ -195,6 +195,14 @@ export interface Retention {
   readonly pointsMs: number;
   /** Kept log messages per service. */
   readonly logsPerService: number;
+  /**
+   * Events older than this before the retention clock are deleted, ms (see {@link Store.prune}):
+   * anomalies, resolved alerts with their history, finished deliveries, resolved incidents and
+   * feedback that stopped applying.
+   */
+  readonly eventsMs: number;
+  /** Wall time of the prune, Unix ms: the clock events are measured from (capped at the last checkpoint's time). */
+  readonly nowMs: number;
 }
 
 /** Queryable store of derived state. */
@@ -263,7 +271,23 @@ export interface Store {
   dueDeliveries(now: number, limit: number): Delivery[];
   updateDelivery(delivery: Delivery): void;
 
-  /** Deletes rows past retention. */
+  /**
+   * Deletes rows past retention, in one transaction. Points and logs: see {@link Retention}.
+   * Events are measured against a clock, the earlier of `nowMs` and the wall time of the last
+   * completed checkpoint (no checkpoint: no event is deleted), so that replaying the log after
+   * that checkpoint cannot write a deleted delivery again (as `pending`, to be sent twice).
+   * With cutoff = clock − `eventsMs`:
+   * - a resolved alert that started and resolved before the cutoff is deleted with its history;
+   *   an open (firing or acknowledged) alert never is;
+   * - an anomaly (event time) before the cutoff is deleted unless its alert is still kept;
+   * - a delivered or failed delivery created before the cutoff is deleted unless its alert is
+   *   still kept; a pending one (new or retrying) never is;
+   * - a resolved incident that started and resolved before the cutoff is deleted once no kept
+   *   alert belongs to it; an open one never is;
+   * - feedback given before the cutoff is deleted once it stopped applying before it (point
+   *   scope: when given; series scope: revoked or expired), and marks of deleted anomalies go.
+   * @throws {StoreUnavailableError} when the store cannot write.
+   */
   prune(retention: Retention): void;
   health(): StoreHealth;
   close(): void;

@@ -1,4 +1,6 @@
 /** Builders of model records for storage tests: valid defaults, overridable fields. */
+import type { Feedback } from '../../src/alerting/feedback/feedback.js';
+import type { Incident } from '../../src/alerting/incidents/incident.js';
 import type {
   Alert,
   AlertEvent,
@@ -121,6 +123,43 @@ export function delivery(over: Partial<Delivery> = {}): Delivery {
     createdAt: 5_000,
     lastAttemptAt: null,
     nextAttemptAt: 5_000,
+    ...over,
+  };
+}
+
+export function incident(over: Partial<Incident> = {}): Incident {
+  const startedAt = over.startedAt ?? 1_000;
+  return {
+    id: 'inc-a1',
+    status: 'open',
+    severity: 'high',
+    title: 'checkout /pay latency_ms',
+    startedAt,
+    updatedAt: startedAt,
+    resolvedAt: null,
+    alerts: [],
+    blastRadius: { services: ['checkout'], series: 1, openAlerts: 1, since: startedAt, summary: '1 series' },
+    timeline: [{ at: startedAt, action: 'incident_opened', alertId: 'a1', text: 'incident opened' }],
+    version: 1,
+    ...over,
+  };
+}
+
+export function feedback(over: Partial<Feedback> = {}): Feedback {
+  return {
+    id: 'fb1',
+    seriesId: 's1',
+    alertId: 'a1',
+    anomalyIds: ['1-0'],
+    scope: 'point',
+    side: 'above',
+    ratio: 2,
+    createdBy: 'ann',
+    reason: 'deploy',
+    createdAt: 6_000,
+    expiresAt: null,
+    revokedAt: null,
+    revokedBy: null,
     ...over,
   };
 }

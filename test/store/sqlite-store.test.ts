@@ -112,7 +112,7 @@ describe('SqliteStore recovers by itself', () => {
       expect(stored % 100).toBe(0); // the failed batch left no rows behind
       expect(store.health().ok).toBe(true); // the heartbeat row is rewritten in place
 
-      store.prune({ pointsMs: 100, logsPerService: 0 });
+      store.prune({ pointsMs: 100, logsPerService: 0, eventsMs: 3_600_000, nowMs: t });
       store.commit(batch({ points: [point({ t: t + 1 })] }));
       expect(store.points('s1', {}).at(-1)?.t).toBe(t + 1);
     } finally {

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import { StoreUnavailableError } from '../../src/store/types.js';
+import { describeEventRetention } from './event-retention-conformance.js';
 import { alert, alertEvent, anomaly, batch, delivery, log, point, series } from './records.js';
 
 /** A fresh, empty store and how to dispose of it. */
@@ -433,12 +434,14 @@ export function describeStore(name: string, factory: () => StoreFixture | Promis
           logs: [log({ t: 1 }), log({ t: 2 }), log({ t: 3 }), log({ service: 'search', t: 1 })],
         }),
       );
-      store.prune({ pointsMs: 5_000, logsPerService: 2 });
+      store.prune({ pointsMs: 5_000, logsPerService: 2, eventsMs: 3_600_000, nowMs: 10_000 });
       expect(store.points('s1', {}).map((p) => p.t)).toEqual([5_000, 10_000]);
       expect(store.points('s2', {}).map((p) => p.t)).toEqual([1_000, 2_000]);
       expect(store.recentLogs('checkout', 10).map((l) => l.t)).toEqual([3, 2]);
       expect(store.recentLogs('search', 10).map((l) => l.t)).toEqual([1]);
     });
+
+    describeEventRetention(() => store);
 
     it('reports health from a real read and write', () => {
       const first = store.health();

@@ -8,8 +8,21 @@ import type { Incident } from '../../alerting/incidents/incident.js';
 import type { AlertQualityData, FeedbackQuery, IncidentQuery } from '../types.js';
 import type { Connection } from './connection.js';
 import { addRange, Filter, limitOf, offsetOf } from './filter.js';
+import { ALERT_ROW, fromJson, type Row } from './rows.js';
 
-type Row = Record<string, unknown>;
+/** The alert columns the quality report reads. */
+const QUALITY_ALERT = ALERT_ROW.pick(
+  'id',
+  'seriesId',
+  'service',
+  'endpoint',
+  'metric',
+  'status',
+  'severity',
+  'startsAt',
+  'resolvedAt',
+  'acknowledgedAt',
+);
 
 const INCIDENT_UPSERT =
   'INSERT INTO incidents (id, status, severity, title, services, started_at, updated_at, resolved_at, body) ' +
@@ -79,13 +92,13 @@ export function queryIncidents(c: Connection, q: IncidentQuery): { total: number
   const rows = c
     .statement(`SELECT body FROM incidents${f.sql} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`)
     .all(...f.params, limitOf(q.limit, 100), offsetOf(q.offset)) as Row[];
-  return { total, items: rows.map((r) => JSON.parse(r.body as string) as Incident) };
+  return { total, items: rows.map((r) => fromJson<Incident>(r.body)) };
 }
 
 /** One incident by id, or null. */
 export function getIncident(c: Connection, id: string): Incident | null {
   const row = c.statement('SELECT body FROM incidents WHERE id = ?').get(id) as Row | undefined;
-  return row ? (JSON.parse(row.body as string) as Incident) : null;
+  return row ? fromJson<Incident>(row.body) : null;
 }
 
 /** Feedback, newest first. */
@@ -99,7 +112,7 @@ export function queryFeedback(c: Connection, q: FeedbackQuery): Feedback[] {
   const rows = c
     .statement(`SELECT body FROM feedback${f.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)
     .all(...f.params, limitOf(q.limit, 100)) as Row[];
-  return rows.map((r) => JSON.parse(r.body as string) as Feedback);
+  return rows.map((r) => fromJson<Feedback>(r.body));
 }
 
 /**
@@ -111,22 +124,10 @@ export function alertQualityData(c: Connection, from: number, to: number, limit:
   const alerts = (
     c
       .statement(
-        'SELECT id, series_id, service, endpoint, metric, status, severity, starts_at, resolved_at, resolved_by, ' +
-          'acknowledged_at FROM alerts WHERE starts_at BETWEEN ? AND ? ORDER BY starts_at DESC LIMIT ?',
+        `SELECT ${QUALITY_ALERT.columns} FROM alerts WHERE starts_at BETWEEN ? AND ? ORDER BY starts_at DESC LIMIT ?`,
       )
       .all(from, to, limit) as Row[]
-  ).map((r) => ({
-    id: r.id as string,
-    seriesId: r.series_id as string,
-    service: r.service as string,
-    endpoint: r.endpoint as string,
-    metric: r.metric as string,
-    status: r.status as string,
-    severity: r.severity as string,
-    startsAt: r.starts_at as number,
-    resolvedAt: (r.resolved_at as number | null) ?? null,
-    acknowledgedAt: (r.acknowledged_at as number | null) ?? null,
-  }));
+  ).map(QUALITY_ALERT.read);
   const autoResolved = new Set(
     (
       c

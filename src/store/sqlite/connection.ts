@@ -3,14 +3,7 @@
  * Dropped and rebuilt as a whole when the connection breaks (see `SqliteStore`).
  */
 import Database from 'better-sqlite3';
-import {
-  ALERT_COLUMNS,
-  ALERT_EVENT_COLUMNS,
-  ANOMALY_COLUMNS,
-  DELIVERY_COLUMNS,
-  LOG_COLUMNS,
-  SERIES_COLUMNS,
-} from './rows.js';
+import { ALERT_EVENT_ROW, ALERT_ROW, ANOMALY_ROW, DELIVERY_ROW, LOG_ROW, SERIES_ROW } from './rows.js';
 import { migrate } from './schema.js';
 
 export interface ConnectionOptions {
@@ -28,6 +21,12 @@ const placeholders = (columns: string): string =>
     .map(() => '?')
     .join(', ');
 
+/** `INSERT [OR IGNORE | OR REPLACE] INTO table (columns) VALUES (?, …)`. */
+function insert(table: string, columns: string, onConflict?: 'IGNORE' | 'REPLACE'): string {
+  const or = onConflict === undefined ? '' : ` OR ${onConflict}`;
+  return `INSERT${or} INTO ${table} (${columns}) VALUES (${placeholders(columns)})`;
+}
+
 /** `INSERT … ON CONFLICT (key) DO UPDATE SET every other column = excluded.column`. */
 function upsert(table: string, columns: string, key: string): string {
   const sets = columns
@@ -36,7 +35,7 @@ function upsert(table: string, columns: string, key: string): string {
     .filter((c) => c !== key)
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
-  return `INSERT INTO ${table} (${columns}) VALUES (${placeholders(columns)}) ON CONFLICT (${key}) DO UPDATE SET ${sets}`;
+  return `${insert(table, columns)} ON CONFLICT (${key}) DO UPDATE SET ${sets}`;
 }
 
 export class Connection {
@@ -76,24 +75,16 @@ export class Connection {
         const pageSize = this.db.pragma('page_size', { simple: true }) as number;
         this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);
       }
-      this.insertSeries = this.db.prepare(upsert('series', SERIES_COLUMNS, 'id'));
+      this.insertSeries = this.db.prepare(upsert('series', SERIES_ROW.columns, 'id'));
       this.insertChunk = this.db.prepare(
         'INSERT INTO point_chunks (series_id, t_first, t_last, data) VALUES (?, ?, ?, ?)',
       );
-      this.insertAnomaly = this.db.prepare(
-        `INSERT OR REPLACE INTO anomalies (${ANOMALY_COLUMNS}) VALUES (${placeholders(ANOMALY_COLUMNS)})`,
-      );
-      this.upsertAlert = this.db.prepare(upsert('alerts', ALERT_COLUMNS, 'id'));
-      this.insertAlertEvent = this.db.prepare(
-        `INSERT OR REPLACE INTO alert_events (${ALERT_EVENT_COLUMNS}) VALUES (${placeholders(ALERT_EVENT_COLUMNS)})`,
-      );
-      this.insertDelivery = this.db.prepare(
-        `INSERT OR IGNORE INTO deliveries (${DELIVERY_COLUMNS}) VALUES (${placeholders(DELIVERY_COLUMNS)})`,
-      );
-      this.replaceDelivery = this.db.prepare(upsert('deliveries', DELIVERY_COLUMNS, 'id'));
-      this.insertLog = this.db.prepare(
-        `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${placeholders(LOG_COLUMNS)})`,
-      );
+      this.insertAnomaly = this.db.prepare(insert('anomalies', ANOMALY_ROW.columns, 'REPLACE'));
+      this.upsertAlert = this.db.prepare(upsert('alerts', ALERT_ROW.columns, 'id'));
+      this.insertAlertEvent = this.db.prepare(insert('alert_events', ALERT_EVENT_ROW.columns, 'REPLACE'));
+      this.insertDelivery = this.db.prepare(insert('deliveries', DELIVERY_ROW.columns, 'IGNORE'));
+      this.replaceDelivery = this.db.prepare(upsert('deliveries', DELIVERY_ROW.columns, 'id'));
+      this.insertLog = this.db.prepare(insert('logs', LOG_ROW.columns, 'IGNORE'));
       this.saveMeta = this.db.prepare(
         'INSERT INTO checkpoint_meta (id, through_seq, taken_at, pipeline) VALUES (1, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET through_seq = excluded.through_seq, taken_at = excluded.taken_at, ' +

@@ -1,5 +1,7 @@
 /**
- * Conversion between model records and SQLite rows.
+ * Conversion between model records and SQLite rows: one {@link RowSpec} per table lists each
+ * field with its column and codec, in column order, so that the column list, the write
+ * parameters and the reader cannot drift apart.
  *
  * Writes bind positional parameters (fastest in better-sqlite3); booleans become 0/1, labels and
  * log contexts JSON text. SQLite stores NaN as NULL, so nullable numeric columns read back as NaN.
@@ -12,224 +14,202 @@ import type {
   Labels,
   LogRecord,
   SeriesInfo,
+  SeriesKey,
 } from '../../model/types.js';
 
-type Row = Record<string, unknown>;
+/** A row as better-sqlite3 returns it: column name → value. */
+export type Row = Record<string, unknown>;
 
-const num = (v: unknown): number => (v === null || v === undefined ? Number.NaN : (v as number));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : (v as number));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
-const labels = (v: unknown): Labels => JSON.parse(v as string) as Labels;
-
-export const SERIES_COLUMNS =
-  'id, service, endpoint, metric, labels, kind, first_seen, last_seen, samples, warmup, last_value';
-export function seriesParams(s: SeriesInfo): unknown[] {
-  return [
-    s.id,
-    s.service,
-    s.endpoint,
-    s.metric,
-    JSON.stringify(s.labels),
-    s.kind,
-    s.firstSeen,
-    s.lastSeen,
-    s.samples,
-    s.warmup,
-    s.lastValue,
-  ];
+/** One field's column: its name and how the value is written and read. */
+export interface Column<V> {
+  readonly name: string;
+  write(value: V): unknown;
+  read(raw: unknown): V;
 }
-export function toSeries(r: Row): SeriesInfo {
+
+/** The columns of a record type, one per field; the object's key order is the column order. */
+export type Columns<T> = { readonly [K in keyof T]-?: Column<T[K]> };
+
+/** Parses a JSON text column. @throws {SyntaxError} when the text is not JSON. */
+export function fromJson<T>(raw: unknown): T {
+  return JSON.parse(raw as string) as T;
+}
+
+const isNull = (raw: unknown): boolean => raw === null || raw === undefined;
+
+/** A text column (string or string-literal union). */
+export function text<V extends string>(name: string): Column<V> {
+  return { name, write: (v) => v, read: (raw) => raw as V };
+}
+/** A nullable text column. */
+export function textOrNull<V extends string>(name: string): Column<V | null> {
+  return { name, write: (v) => v, read: (raw) => (isNull(raw) ? null : (raw as V)) };
+}
+/** A NOT NULL numeric column. */
+export function num(name: string): Column<number> {
+  return { name, write: (v) => v, read: (raw) => raw as number };
+}
+/** A numeric column where NULL stands for NaN (SQLite stores NaN as NULL). */
+export function numOrNaN(name: string): Column<number> {
+  return { name, write: (v) => v, read: (raw) => (isNull(raw) ? Number.NaN : (raw as number)) };
+}
+/** A nullable numeric column. */
+export function numOrNull(name: string): Column<number | null> {
+  return { name, write: (v) => v, read: (raw) => (isNull(raw) ? null : (raw as number)) };
+}
+/** A boolean stored as 0/1. */
+export function flag(name: string): Column<boolean> {
+  return { name, write: (v) => (v ? 1 : 0), read: (raw) => raw === 1 };
+}
+/** A value stored as JSON text (reading throws SyntaxError on text that is not JSON). */
+export function json<V>(name: string): Column<V> {
+  return { name, write: (v) => JSON.stringify(v), read: (raw) => fromJson<V>(raw) };
+}
+/** A nullable value stored as JSON text (NULL for null). */
+export function jsonOrNull<V>(name: string): Column<V | null> {
   return {
-    id: r.id as string,
-    service: r.service as string,
-    endpoint: r.endpoint as string,
-    metric: r.metric as string,
-    labels: labels(r.labels),
-    kind: r.kind as SeriesInfo['kind'],
-    firstSeen: r.first_seen as number,
-    lastSeen: r.last_seen as number,
-    samples: r.samples as number,
-    warmup: r.warmup as number,
-    lastValue: num(r.last_value),
+    name,
+    write: (v) => (v === null ? null : JSON.stringify(v)),
+    read: (raw) => (raw === null ? null : fromJson<V>(raw)),
   };
 }
 
-export const ANOMALY_COLUMNS =
-  'id, series_id, service, endpoint, metric, labels, t, value, expected, lower, upper, score, confidence, ' +
-  'type, component, severity, out_of_declared_range, explanation, alert_id';
-export function anomalyParams(a: Anomaly): unknown[] {
-  return [
-    a.id,
-    a.seriesId,
-    a.service,
-    a.endpoint,
-    a.metric,
-    JSON.stringify(a.labels),
-    a.t,
-    a.value,
-    a.expected,
-    a.lower,
-    a.upper,
-    a.score,
-    a.confidence,
-    a.type,
-    a.component,
-    a.severity,
-    a.outOfDeclaredRange ? 1 : 0,
-    a.explanation,
-    a.alertId,
-  ];
-}
-export function toAnomaly(r: Row): Anomaly {
-  return {
-    id: r.id as string,
-    seriesId: r.series_id as string,
-    service: r.service as string,
-    endpoint: r.endpoint as string,
-    metric: r.metric as string,
-    labels: labels(r.labels),
-    t: r.t as number,
-    value: num(r.value),
-    expected: num(r.expected),
-    lower: num(r.lower),
-    upper: num(r.upper),
-    score: num(r.score),
-    confidence: num(r.confidence),
-    type: r.type as Anomaly['type'],
-    component: strOrNull(r.component) as Anomaly['component'],
-    severity: r.severity as Anomaly['severity'],
-    outOfDeclaredRange: r.out_of_declared_range === 1,
-    explanation: r.explanation as string,
-    alertId: strOrNull(r.alert_id),
+/** How records of type `T` map to rows of one table. */
+export class RowSpec<T> {
+  /** Column names, comma-separated in column order (for SELECT and INSERT). */
+  readonly columns: string;
+  private readonly fields: ReadonlyArray<readonly [keyof T, Column<unknown>]>;
+
+  constructor(columns: Columns<T>) {
+    this.fields = Object.entries(columns).map(([field, column]) => [
+      field as keyof T,
+      column as Column<unknown>,
+    ]);
+    this.columns = this.fields.map(([, c]) => c.name).join(', ');
+  }
+
+  /** The record's values in column order, as positional parameters. */
+  params(record: T): unknown[] {
+    return this.fields.map(([field, c]) => c.write(record[field]));
+  }
+
+  /**
+   * The record of a row that has (at least) {@link columns}. An arrow, to pass to `map`.
+   * @throws {SyntaxError} when a JSON column holds text that is not JSON.
+   */
+  readonly read = (row: Row): T => {
+    const record: Partial<Record<keyof T, unknown>> = {};
+    for (const [field, c] of this.fields) record[field] = c.read(row[c.name]);
+    return record as T;
   };
+
+  /** The spec of some fields only, in this spec's column order (for queries that read part of a row). */
+  pick<K extends keyof T>(...fields: readonly K[]): RowSpec<Pick<T, K>> {
+    const picked = this.fields.filter(([field]) => fields.includes(field as K));
+    return new RowSpec(Object.fromEntries(picked) as unknown as Columns<Pick<T, K>>);
+  }
 }
 
-export const ALERT_COLUMNS =
-  'id, series_id, service, endpoint, metric, labels, status, severity, starts_at, last_anomaly_at, ' +
-  'resolved_at, anomaly_count, max_score, type, summary, acknowledged_by, acknowledged_at, resolved_by, ' +
-  'note, version, ack_expires_at, incident_id';
-export function alertParams(a: Alert): unknown[] {
-  return [
-    a.id,
-    a.seriesId,
-    a.service,
-    a.endpoint,
-    a.metric,
-    JSON.stringify(a.labels),
-    a.status,
-    a.severity,
-    a.startsAt,
-    a.lastAnomalyAt,
-    a.resolvedAt,
-    a.anomalyCount,
-    a.maxScore,
-    a.type,
-    a.summary,
-    a.acknowledgedBy,
-    a.acknowledgedAt,
-    a.resolvedBy,
-    a.note,
-    a.version,
-    a.ackExpiresAt,
-    a.incidentId,
-  ];
-}
-export function toAlert(r: Row): Alert {
-  return {
-    id: r.id as string,
-    seriesId: r.series_id as string,
-    service: r.service as string,
-    endpoint: r.endpoint as string,
-    metric: r.metric as string,
-    labels: labels(r.labels),
-    status: r.status as Alert['status'],
-    severity: r.severity as Alert['severity'],
-    startsAt: r.starts_at as number,
-    lastAnomalyAt: r.last_anomaly_at as number,
-    resolvedAt: numOrNull(r.resolved_at),
-    anomalyCount: r.anomaly_count as number,
-    maxScore: num(r.max_score),
-    type: r.type as Alert['type'],
-    summary: r.summary as string,
-    acknowledgedBy: strOrNull(r.acknowledged_by),
-    acknowledgedAt: numOrNull(r.acknowledged_at),
-    resolvedBy: strOrNull(r.resolved_by),
-    note: strOrNull(r.note),
-    ackExpiresAt: numOrNull(r.ack_expires_at),
-    incidentId: strOrNull(r.incident_id),
-    version: r.version as number,
-  };
-}
+/** Columns of a series' identity, shared by the series catalog, anomalies and alerts. */
+const SERIES_KEY: Columns<SeriesKey> = {
+  service: text('service'),
+  endpoint: text('endpoint'),
+  metric: text('metric'),
+  labels: json<Labels>('labels'),
+};
 
-export const ALERT_EVENT_COLUMNS = 'alert_id, seq, action, at, by, note, status, severity';
-export function alertEventParams(e: AlertEvent): unknown[] {
-  return [e.alertId, e.seq, e.action, e.at, e.by, e.note, e.status, e.severity];
-}
-export function toAlertEvent(r: Row): AlertEvent {
-  return {
-    alertId: r.alert_id as string,
-    seq: r.seq as number,
-    action: r.action as AlertEvent['action'],
-    at: r.at as number,
-    by: strOrNull(r.by),
-    note: strOrNull(r.note),
-    status: r.status as AlertEvent['status'],
-    severity: r.severity as AlertEvent['severity'],
-  };
-}
+/** `series` (the catalog). */
+export const SERIES_ROW = new RowSpec<SeriesInfo>({
+  id: text('id'),
+  ...SERIES_KEY,
+  kind: text('kind'),
+  firstSeen: num('first_seen'),
+  lastSeen: num('last_seen'),
+  samples: num('samples'),
+  warmup: num('warmup'),
+  lastValue: numOrNaN('last_value'),
+});
 
-export const DELIVERY_COLUMNS =
-  'id, receiver, alert_id, alert_version, payload, status, attempts, last_error, created_at, ' +
-  'last_attempt_at, next_attempt_at';
-export function deliveryParams(d: Delivery): unknown[] {
-  return [
-    d.id,
-    d.receiver,
-    d.alertId,
-    d.alertVersion,
-    d.payload,
-    d.status,
-    d.attempts,
-    d.lastError,
-    d.createdAt,
-    d.lastAttemptAt,
-    d.nextAttemptAt,
-  ];
-}
-export function toDelivery(r: Row): Delivery {
-  return {
-    id: r.id as string,
-    receiver: r.receiver as string,
-    alertId: r.alert_id as string,
-    alertVersion: r.alert_version as number,
-    payload: r.payload as string,
-    status: r.status as Delivery['status'],
-    attempts: r.attempts as number,
-    lastError: strOrNull(r.last_error),
-    createdAt: r.created_at as number,
-    lastAttemptAt: numOrNull(r.last_attempt_at),
-    nextAttemptAt: r.next_attempt_at as number,
-  };
-}
+/** `anomalies`. */
+export const ANOMALY_ROW = new RowSpec<Anomaly>({
+  id: text('id'),
+  seriesId: text('series_id'),
+  ...SERIES_KEY,
+  t: num('t'),
+  value: numOrNaN('value'),
+  expected: numOrNaN('expected'),
+  lower: numOrNaN('lower'),
+  upper: numOrNaN('upper'),
+  score: numOrNaN('score'),
+  confidence: numOrNaN('confidence'),
+  type: text('type'),
+  component: textOrNull('component'),
+  severity: text('severity'),
+  outOfDeclaredRange: flag('out_of_declared_range'),
+  explanation: text('explanation'),
+  alertId: textOrNull('alert_id'),
+});
 
-export const LOG_COLUMNS = 'key, service, level, message, t, trace_id, context';
+/** `alerts`. */
+export const ALERT_ROW = new RowSpec<Alert>({
+  id: text('id'),
+  seriesId: text('series_id'),
+  ...SERIES_KEY,
+  status: text('status'),
+  severity: text('severity'),
+  startsAt: num('starts_at'),
+  lastAnomalyAt: num('last_anomaly_at'),
+  resolvedAt: numOrNull('resolved_at'),
+  anomalyCount: num('anomaly_count'),
+  maxScore: numOrNaN('max_score'),
+  type: text('type'),
+  summary: text('summary'),
+  acknowledgedBy: textOrNull('acknowledged_by'),
+  acknowledgedAt: numOrNull('acknowledged_at'),
+  resolvedBy: textOrNull('resolved_by'),
+  note: textOrNull('note'),
+  ackExpiresAt: numOrNull('ack_expires_at'),
+  incidentId: textOrNull('incident_id'),
+  version: num('version'),
+});
+
+/** `alert_events` (an alert's history). */
+export const ALERT_EVENT_ROW = new RowSpec<AlertEvent>({
+  alertId: text('alert_id'),
+  seq: num('seq'),
+  action: text('action'),
+  at: num('at'),
+  by: textOrNull('by'),
+  note: textOrNull('note'),
+  status: text('status'),
+  severity: text('severity'),
+});
+
+/** `deliveries`. */
+export const DELIVERY_ROW = new RowSpec<Delivery>({
+  id: text('id'),
+  receiver: text('receiver'),
+  alertId: text('alert_id'),
+  alertVersion: num('alert_version'),
+  payload: text('payload'),
+  status: text('status'),
+  attempts: num('attempts'),
+  lastError: textOrNull('last_error'),
+  createdAt: num('created_at'),
+  lastAttemptAt: numOrNull('last_attempt_at'),
+  nextAttemptAt: num('next_attempt_at'),
+});
+
 /**
- * A log message has no id of its own; its key is a SHA-1 of its content so that re-committing
- * the same batch (replay) does not duplicate it. Identical messages (same service, level, text,
- * time, trace id and context) are therefore stored once.
+ * `logs`. A log message's id is its row `key`: `<log seq>-l<index>` from the pipeline, so that
+ * re-committing the same batch (replay) does not duplicate it.
  */
-export function logParams(l: LogRecord): unknown[] {
-  const context = l.context === null ? null : JSON.stringify(l.context);
-  return [l.id, l.service, l.level, l.message, l.t, l.traceId, context];
-}
-export function toLog(r: Row): LogRecord {
-  return {
-    id: r.key as string,
-    service: r.service as string,
-    level: r.level as string,
-    message: r.message as string,
-    t: r.t as number,
-    traceId: strOrNull(r.trace_id),
-    context: r.context === null ? null : (JSON.parse(r.context as string) as Record<string, unknown>),
-  };
-}
+export const LOG_ROW = new RowSpec<LogRecord>({
+  id: text('key'),
+  service: text('service'),
+  level: text('level'),
+  message: text('message'),
+  t: num('t'),
+  traceId: textOrNull('trace_id'),
+  context: jsonOrNull<Readonly<Record<string, unknown>>>('context'),
+});

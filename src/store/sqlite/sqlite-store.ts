@@ -53,26 +53,18 @@ import { StoreUnavailableError } from '../types.js';
 import { alertQualityData, getIncident, queryFeedback, queryIncidents, writeAlerting } from './alerting.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { classifySqliteError } from './errors.js';
+import { pruneEvents } from './event-retention.js';
 import { addRange, Filter, likePattern, limitOf, offsetOf } from './filter.js';
 import { CHUNK_POINTS, decodeValues, POINT_FIELDS, PointBuffer, PointMerger } from './point-chunks.js';
 import {
-  ALERT_COLUMNS,
-  ALERT_EVENT_COLUMNS,
-  ANOMALY_COLUMNS,
-  alertEventParams,
-  alertParams,
-  anomalyParams,
-  DELIVERY_COLUMNS,
-  deliveryParams,
-  logParams,
-  SERIES_COLUMNS,
-  seriesParams,
-  toAlert,
-  toAlertEvent,
-  toAnomaly,
-  toDelivery,
-  toLog,
-  toSeries,
+  ALERT_EVENT_ROW,
+  ALERT_ROW,
+  ANOMALY_ROW,
+  DELIVERY_ROW,
+  LOG_ROW,
+  type Row,
+  type RowSpec,
+  SERIES_ROW,
 } from './rows.js';
 import { FALLBACK_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
@@ -97,8 +89,6 @@ export interface SqliteStoreOptions {
 
 /** Rows returned by list queries when no limit is given. */
 export const DEFAULT_LIMIT = 100;
-
-type Row = Record<string, unknown>;
 
 /**
  * Distinct series ids of `point_chunks` by a loose index scan (one index seek per series instead
@@ -201,10 +191,10 @@ export class SqliteStore implements Store {
         c.db
           .transaction(() => {
             c.markCommit.run([batch.throughSeq, Date.now()]);
-            for (const s of created) c.insertSeries.run(seriesParams(s));
+            for (const s of created) c.insertSeries.run(SERIES_ROW.params(s));
             if (all) {
               this.writeBuffered(c);
-              for (const s of updated) c.insertSeries.run(seriesParams(s));
+              for (const s of updated) c.insertSeries.run(SERIES_ROW.params(s));
             }
             for (const [id, b] of full) {
               // A frozen part of the series is older: written first, so the chunk order is the write order.
@@ -212,11 +202,11 @@ export class SqliteStore implements Store {
               if (older !== undefined) writeChunks(c, id, older);
               writeChunks(c, id, b);
             }
-            for (const a of batch.anomalies) c.insertAnomaly.run(anomalyParams(a));
-            for (const a of batch.alerts) c.upsertAlert.run(alertParams(a));
-            for (const e of batch.alertEvents) c.insertAlertEvent.run(alertEventParams(e));
-            for (const d of batch.deliveries) c.insertDelivery.run(deliveryParams(d));
-            for (const l of batch.logs) c.insertLog.run(logParams(l));
+            for (const a of batch.anomalies) c.insertAnomaly.run(ANOMALY_ROW.params(a));
+            for (const a of batch.alerts) c.upsertAlert.run(ALERT_ROW.params(a));
+            for (const e of batch.alertEvents) c.insertAlertEvent.run(ALERT_EVENT_ROW.params(e));
+            for (const d of batch.deliveries) c.insertDelivery.run(DELIVERY_ROW.params(d));
+            for (const l of batch.logs) c.insertLog.run(LOG_ROW.params(l));
             writeAlerting(c, batch.incidents ?? [], batch.feedback ?? []);
           })
           .immediate();
@@ -276,7 +266,7 @@ export class SqliteStore implements Store {
       const chunks = take(this.frozen, maxSeries);
       c.db
         .transaction(() => {
-          for (const [, s] of series) c.insertSeries.run(seriesParams(s));
+          for (const [, s] of series) c.insertSeries.run(SERIES_ROW.params(s));
           for (const [id, b] of chunks) writeChunks(c, id, b);
         })
         .immediate();
@@ -400,18 +390,20 @@ export class SqliteStore implements Store {
     return this.page(
       'list series',
       'series',
-      SERIES_COLUMNS,
+      SERIES_ROW,
       f,
       'service, endpoint, metric, id',
       query,
-      (row) => this.latestSeries(row.id as string) ?? toSeries(row),
+      (row) => this.latestSeries(row.id as string) ?? SERIES_ROW.read(row),
     );
   }
 
   getSeries(id: string): SeriesInfo | null {
     return this.run('get series', (c) => {
-      const row = c.statement(`SELECT ${SERIES_COLUMNS} FROM series WHERE id = ?`).get(id) as Row | undefined;
-      return row === undefined ? null : (this.latestSeries(id) ?? toSeries(row));
+      const row = c.statement(`SELECT ${SERIES_ROW.columns} FROM series WHERE id = ?`).get(id) as
+        | Row
+        | undefined;
+      return row === undefined ? null : (this.latestSeries(id) ?? SERIES_ROW.read(row));
     });
   }
 
@@ -455,7 +447,7 @@ export class SqliteStore implements Store {
     if (query.severity !== undefined) f.add('severity = ?', query.severity);
     if (query.type !== undefined) f.add('type = ?', query.type);
     addRange(f, 't', query);
-    return this.page('query anomalies', 'anomalies', ANOMALY_COLUMNS, f, 't DESC, id DESC', query, toAnomaly);
+    return this.page('query anomalies', 'anomalies', ANOMALY_ROW, f, 't DESC, id DESC', query);
   }
 
   /**
@@ -471,13 +463,15 @@ export class SqliteStore implements Store {
     if (query.incidentId !== undefined) f.add('incident_id = ?', query.incidentId);
     if (query.to !== undefined) f.add('starts_at <= ?', query.to);
     if (query.from !== undefined) f.add('(resolved_at IS NULL OR resolved_at >= ?)', query.from);
-    return this.page('query alerts', 'alerts', ALERT_COLUMNS, f, 'starts_at DESC, id DESC', query, toAlert);
+    return this.page('query alerts', 'alerts', ALERT_ROW, f, 'starts_at DESC, id DESC', query);
   }
 
   getAlert(id: string): Alert | null {
     return this.run('get alert', (c) => {
-      const row = c.statement(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`).get(id) as Row | undefined;
-      return row === undefined ? null : toAlert(row);
+      const row = c.statement(`SELECT ${ALERT_ROW.columns} FROM alerts WHERE id = ?`).get(id) as
+        | Row
+        | undefined;
+      return row === undefined ? null : ALERT_ROW.read(row);
     });
   }
 
@@ -486,9 +480,9 @@ export class SqliteStore implements Store {
     return this.run('query alert history', (c) =>
       (
         c
-          .statement(`SELECT ${ALERT_EVENT_COLUMNS} FROM alert_events WHERE alert_id = ? ORDER BY seq`)
+          .statement(`SELECT ${ALERT_EVENT_ROW.columns} FROM alert_events WHERE alert_id = ? ORDER BY seq`)
           .all(alertId) as Row[]
-      ).map(toAlertEvent),
+      ).map(ALERT_EVENT_ROW.read),
     );
   }
 
@@ -497,10 +491,10 @@ export class SqliteStore implements Store {
     return this.run('query alert anomalies', (c) => {
       const rows = c
         .statement(
-          `SELECT ${ANOMALY_COLUMNS} FROM anomalies WHERE alert_id = ? ORDER BY t DESC, id DESC LIMIT ?`,
+          `SELECT ${ANOMALY_ROW.columns} FROM anomalies WHERE alert_id = ? ORDER BY t DESC, id DESC LIMIT ?`,
         )
         .all(alertId, limitOf(limit, 0)) as Row[];
-      return rows.reverse().map(toAnomaly);
+      return rows.reverse().map(ANOMALY_ROW.read);
     });
   }
 
@@ -522,11 +516,9 @@ export class SqliteStore implements Store {
     return this.run('query logs', (c) =>
       (
         c
-          .statement(
-            `SELECT key, service, level, message, t, trace_id, context FROM logs${f.sql} ORDER BY t DESC, rowid DESC LIMIT ?`,
-          )
+          .statement(`SELECT ${LOG_ROW.columns} FROM logs${f.sql} ORDER BY t DESC, rowid DESC LIMIT ?`)
           .all(...f.params, limitOf(limit, 0)) as Row[]
-      ).map(toLog),
+      ).map(LOG_ROW.read),
     );
   }
 
@@ -569,10 +561,10 @@ export class SqliteStore implements Store {
       (
         c
           .statement(
-            `SELECT ${DELIVERY_COLUMNS} FROM deliveries${f.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+            `SELECT ${DELIVERY_ROW.columns} FROM deliveries${f.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
           )
           .all(...f.params, limitOf(query.limit, DEFAULT_LIMIT)) as Row[]
-      ).map(toDelivery),
+      ).map(DELIVERY_ROW.read),
     );
   }
 
@@ -581,25 +573,26 @@ export class SqliteStore implements Store {
       (
         c
           .statement(
-            `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ` +
+            `SELECT ${DELIVERY_ROW.columns} FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ` +
               'ORDER BY next_attempt_at, id LIMIT ?',
           )
           .all(now, limitOf(limit, 0)) as Row[]
-      ).map(toDelivery),
+      ).map(DELIVERY_ROW.read),
     );
   }
 
   /** Overwrites the delivery (inserting it when missing). */
   updateDelivery(delivery: Delivery): void {
     this.run('update delivery', (c) => {
-      c.replaceDelivery.run(deliveryParams(delivery));
+      c.replaceDelivery.run(DELIVERY_ROW.params(delivery));
     });
   }
 
   /**
    * Deletes points older than `pointsMs` before the newest point of their series (whole chunks,
    * and the old part of a chunk that straddles the limit), syncs the remaining buffered points,
-   * and deletes all but the newest `logsPerService` log messages of each service. One transaction.
+   * deletes all but the newest `logsPerService` log messages of each service, and events past
+   * `eventsMs` (see `event-retention.ts` and {@link Store.prune}). One transaction.
    */
   prune(retention: Retention): void {
     this.run('prune', (c) => {
@@ -628,7 +621,7 @@ export class SqliteStore implements Store {
               else rewrite.run(kept.tFirst, kept.tLast, kept.blob, row.rowid);
             }
           }
-          for (const s of this.frozenSeries.values()) c.insertSeries.run(seriesParams(s));
+          for (const s of this.frozenSeries.values()) c.insertSeries.run(SERIES_ROW.params(s));
           for (const [id, b] of this.frozen) {
             const cutoff = cutoffs.get(id) ?? b.tMax - retention.pointsMs;
             writeChunks(c, id, b.tMin >= cutoff ? b : keepFrom(b.values(), cutoff));
@@ -637,6 +630,7 @@ export class SqliteStore implements Store {
             'DELETE FROM logs WHERE rowid IN (SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER ' +
               '(PARTITION BY service ORDER BY t DESC, rowid DESC) AS n FROM logs) WHERE n > ?)',
           ).run(Math.max(0, Math.floor(retention.logsPerService)));
+          pruneEvents(c, retention);
         })
         .immediate();
       this.dropBuffered();
@@ -682,8 +676,8 @@ export class SqliteStore implements Store {
 
   /** Writes every point buffer and catalog update, frozen ones first (inside the caller's transaction). */
   private writeBuffered(c: Connection): void {
-    for (const s of this.frozenSeries.values()) c.insertSeries.run(seriesParams(s));
-    for (const s of this.pendingSeries.values()) c.insertSeries.run(seriesParams(s));
+    for (const s of this.frozenSeries.values()) c.insertSeries.run(SERIES_ROW.params(s));
+    for (const s of this.pendingSeries.values()) c.insertSeries.run(SERIES_ROW.params(s));
     for (const [id, b] of this.frozen) writeChunks(c, id, b);
     for (const [id, b] of this.buffers) writeChunks(c, id, b);
   }
@@ -736,18 +730,18 @@ export class SqliteStore implements Store {
   private page<T>(
     operation: string,
     table: string,
-    columns: string,
+    spec: RowSpec<T>,
     f: Filter,
     order: string,
     query: { readonly limit?: number; readonly offset?: number },
-    convert: (row: Row) => T,
+    convert: (row: Row) => T = spec.read,
   ): { readonly total: number; readonly items: T[] } {
     return this.run(operation, (c) =>
       c.db
         .transaction(() => {
           const total = c.statement(`SELECT COUNT(*) AS n FROM ${table}${f.sql}`).get(...f.params) as Row;
           const rows = c
-            .statement(`SELECT ${columns} FROM ${table}${f.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+            .statement(`SELECT ${spec.columns} FROM ${table}${f.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
             .all(...f.params, limitOf(query.limit, DEFAULT_LIMIT), offsetOf(query.offset)) as Row[];
           return { total: total.n as number, items: rows.map(convert) };
         })
