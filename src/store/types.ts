@@ -276,7 +276,8 @@ export interface Store {
    * Events are measured against a clock, the earlier of `nowMs` and the wall time of the last
    * completed checkpoint (no checkpoint: no event is deleted), so that replaying the log after
    * that checkpoint cannot write a deleted delivery again (as `pending`, to be sent twice).
-   * With cutoff = clock − `eventsMs`:
+   * With cutoff = clock − `eventsMs` (for alerts and anomalies, the earlier of the clock and the
+   * newest sample of their series, minus `eventsMs`, so backfilled history is kept like points):
    * - a resolved alert that started and resolved before the cutoff is deleted with its history;
    *   an open (firing or acknowledged) alert never is;
    * - an anomaly (event time) before the cutoff is deleted unless its alert is still kept;

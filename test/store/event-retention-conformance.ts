@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Retention, Store } from '../../src/store/types.js';
-import { alert, alertEvent, anomaly, batch, delivery, feedback, incident } from './records.js';
+import { alert, alertEvent, anomaly, batch, delivery, feedback, incident, series } from './records.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -157,6 +157,51 @@ export function describeEventRetention(store: () => Store): void {
         store().prune(retention(NOW));
         expect(kept(store())).toEqual(before);
       });
+    });
+
+    it('measures alerts and anomalies of a backfilled series back from its newest sample, like points', () => {
+      // A replayed CSV: its newest sample is on day 302 (event time), long before now (day 400).
+      store().commit(
+        batch({
+          series: [series({ id: 'replayed', firstSeen: 200 * DAY, lastSeen: OLD + 2 * DAY })],
+          alerts: [
+            alert({
+              id: 'r-kept',
+              seriesId: 'replayed',
+              status: 'resolved',
+              startsAt: OLD,
+              resolvedAt: OLD + HOUR,
+            }),
+            alert({
+              id: 'r-old',
+              seriesId: 'replayed',
+              status: 'resolved',
+              startsAt: 210 * DAY,
+              resolvedAt: 210 * DAY + HOUR,
+            }),
+          ],
+          anomalies: [
+            anomaly({ id: 'r-0', seriesId: 'replayed', alertId: 'r-kept', t: OLD }),
+            anomaly({ id: 'r-1', seriesId: 'replayed', alertId: null, t: OLD }),
+            anomaly({ id: 'r-2', seriesId: 'replayed', alertId: null, t: 205 * DAY }),
+          ],
+        }),
+      );
+      store().saveCheckpoint({ throughSeq: 1, takenAt: NOW, series: new Map(), pipeline: null });
+      store().prune(retention(NOW));
+      const s = store();
+      // Within 90 days of day 302: kept, though 98 days before now.
+      expect(s.getAlert('r-kept')?.id).toBe('r-kept');
+      expect(
+        s
+          .anomalies({ seriesId: 'replayed', limit: 10 })
+          .items.map((a) => a.id)
+          .sort(),
+      ).toEqual(['r-0', 'r-1']);
+      // More than 90 days before the series' newest sample: gone.
+      expect(s.getAlert('r-old')).toBeNull();
+      // The live series' old alert is still measured from now.
+      expect(s.getAlert('old')).toBeNull();
     });
 
     it('deletes no event before the first checkpoint', () => {

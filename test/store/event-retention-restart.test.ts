@@ -16,8 +16,11 @@ import { tempDir } from './temp-dir.js';
 const DAY = 86_400_000;
 const EVENTS = 90 * DAY;
 
-/** One sample outside its declared range: an anomaly by itself, which opens an alert. */
-function outOfRange(service: string, t: number): SampleItem[] {
+/**
+ * One `orders` sample declared to lie in [0, 10]: the default 100 is outside, an anomaly by
+ * itself, which opens an alert.
+ */
+function orders(service: string, t: number, v = 100): SampleItem[] {
   return [
     {
       k: 'sample',
@@ -27,7 +30,7 @@ function outOfRange(service: string, t: number): SampleItem[] {
       metric: 'orders',
       labels: {},
       t,
-      v: 100,
+      v,
       range: [0, 10],
     },
   ];
@@ -79,7 +82,7 @@ describe('event retention with the runtime', () => {
   it('keeps what a replay would derive again, and a pruned alert stays gone after a crash', async () => {
     const t0 = Date.now();
     const first = start();
-    first.runtime.ingest(outOfRange('checkout', t0 + 1_000), ANSWER, undefined, t0 + 1_000);
+    first.runtime.ingest(orders('checkout', t0 + 1_000), ANSWER, undefined, t0 + 1_000);
     first.runtime.flush();
     const old = first.storage.store.alerts({ status: 'firing' }).items[0]!;
     expect(old).toBeDefined();
@@ -99,9 +102,11 @@ describe('event retention with the runtime', () => {
     expect(second.storage.store.deliveries({ alertId: old.id }).map((d) => d.status)).toEqual(
       sent.map(() => 'delivered'),
     );
-    // A checkpoint on day 100 covers them; then a new alert opens and stays open.
+    // Day 100: checkout reports again, normally (its events are measured back from its newest
+    // sample, like its points); a checkpoint covers it all; then a new alert opens and stays open.
+    second.runtime.ingest(orders('checkout', t0 + 100 * DAY, 5), ANSWER, undefined, t0 + 100 * DAY);
     second.runtime.checkpoint(t0 + 100 * DAY);
-    second.runtime.ingest(outOfRange('payments', t0 + 100 * DAY), ANSWER, undefined, t0 + 100 * DAY);
+    second.runtime.ingest(orders('payments', t0 + 100 * DAY), ANSWER, undefined, t0 + 100 * DAY);
     second.runtime.flush();
     const firing = second.storage.store.alerts({ status: 'firing' }).items[0]!;
     expect(firing.service).toBe('payments');

@@ -23,7 +23,9 @@ describe('SqliteStore event retention', () => {
         expect(EVENT_RETENTION_SQL.length).toBe(7);
         for (const sql of EVENT_RETENTION_SQL) {
           const plan = (
-            db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ cutoff: 0 }) as { detail: string }[]
+            db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ cutoff: 0, clock: 0, ms: 0 }) as {
+              detail: string;
+            }[]
           ).map((r) => r.detail);
           expect(plan.some((d) => d.startsWith('SEARCH'))).toBe(true);
           expect(
