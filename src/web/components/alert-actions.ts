@@ -1,10 +1,11 @@
 /**
- * Acknowledge / resolve buttons for an alert. Each opens a modal <dialog> asking for an
+ * Acknowledge / resolve buttons for an alert. Each opens a modal form dialog asking for an
  * optional note (and who you are, remembered in localStorage), then POSTs the action.
  * Acknowledge also offers an expiry: when it lapses and the alert still fires, it fires again.
  */
 import { type Alert, type AlertActionBody, api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
+import { openFormDialog } from './dialog.js';
 
 /** localStorage key of the name the user last gave (shared by every dialog that asks). */
 export const BY_KEY = 'vigil-user';
@@ -46,41 +47,12 @@ function openDialog(alert: Alert, action: 'acknowledge' | 'resolve', onDone: (a:
     action === 'acknowledge'
       ? h('select', { name: 'expires' }, ...ACK_EXPIRY.map(([v, t]) => h('option', { value: v }, t)))
       : null;
-  const status = h('p', { class: 'error', role: 'alert', hidden: true });
-  const submit = h(
-    'button',
-    { type: 'submit', class: 'btn btn-primary' },
-    action === 'acknowledge' ? 'Acknowledge' : 'Resolve',
-  );
-  const dialog = h(
-    'dialog',
-    { class: 'dialog', 'aria-labelledby': 'dlg-title' },
-    h(
-      'form',
-      {
-        method: 'dialog',
-        onsubmit: (ev) => {
-          ev.preventDefault();
-          submit.disabled = true;
-          const body: { -readonly [K in keyof AlertActionBody]: AlertActionBody[K] } = {};
-          if (by.value.trim() !== '') body.by = by.value.trim();
-          if (note.value.trim() !== '') body.note = note.value.trim();
-          if (expiry && expiry.value !== '') body.expiresInMs = Number(expiry.value);
-          localStorage.setItem(BY_KEY, by.value.trim());
-          api.alertAction(alert.id, action, body).then(
-            (res) => {
-              dialog.close();
-              onDone(res.alert);
-            },
-            (err: unknown) => {
-              status.textContent = err instanceof Error ? err.message : String(err);
-              status.hidden = false;
-              submit.disabled = false;
-            },
-          );
-        },
-      },
-      h('h2', { id: 'dlg-title' }, `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} alert`),
+  const text = action === 'acknowledge' ? 'Acknowledge' : 'Resolve';
+  openFormDialog({
+    title: `${text} alert`,
+    submitText: text,
+    focus: note,
+    body: [
       h('p', { class: 'muted' }, alert.summary),
       h('label', { class: 'field' }, h('span', null, 'Your name (optional)'), by),
       h('label', { class: 'field' }, h('span', null, 'Note (optional)'), note),
@@ -92,17 +64,15 @@ function openDialog(alert: Alert, action: 'acknowledge' | 'resolve', onDone: (a:
             expiry,
           )
         : null,
-      status,
-      h(
-        'div',
-        { class: 'dialog-buttons' },
-        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-        submit,
-      ),
-    ),
-  );
-  dialog.addEventListener('close', () => dialog.remove());
-  document.body.append(dialog);
-  dialog.showModal();
-  note.focus();
+    ],
+    onSubmit: async () => {
+      const body: { -readonly [K in keyof AlertActionBody]: AlertActionBody[K] } = {};
+      if (by.value.trim() !== '') body.by = by.value.trim();
+      if (note.value.trim() !== '') body.note = note.value.trim();
+      if (expiry && expiry.value !== '') body.expiresInMs = Number(expiry.value);
+      localStorage.setItem(BY_KEY, by.value.trim());
+      const res = await api.alertAction(alert.id, action, body);
+      onDone(res.alert);
+    },
+  });
 }

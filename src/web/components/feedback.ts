@@ -7,8 +7,10 @@ import { api, type Feedback, type NewFeedback, type Query } from '../lib/api.js'
 import { h, replace } from '../lib/dom.js';
 import { fmtTime } from '../lib/format.js';
 import { BY_KEY } from './alert-actions.js';
-import { errorText, openFormDialog } from './dialog.js';
-import { errorBox } from './widgets.js';
+import { openFormDialog } from './dialog.js';
+import { latest, loading } from './load.js';
+import { dataTable } from './table.js';
+import { errorBox, rowAction } from './widgets.js';
 
 /** What the feedback is given on: an alert (all its anomalies) or one anomaly. */
 export interface FeedbackTarget {
@@ -125,6 +127,15 @@ export function openFeedbackDialog(target: FeedbackTarget, onDone: (f: Feedback)
   });
 }
 
+/** Whether a feedback is `in force`, `expired` or `revoked` at `now`. */
+function stateText(f: Feedback, now: number): 'in force' | 'expired' | 'revoked' {
+  return f.revokedAt !== null
+    ? 'revoked'
+    : f.expiresAt !== null && f.expiresAt <= now
+      ? 'expired'
+      : 'in force';
+}
+
 /** One line about a feedback's life: scope, until when, revoked by whom. */
 function scopeText(f: Feedback, now: number): string {
   if (f.scope === 'point')
@@ -148,11 +159,10 @@ export interface FeedbackPanel {
  * answered to this page's own POST and DELETE override what a reload lists until it catches up.
  */
 export function feedbackPanel(query: Query, onRevoked?: (f: Feedback) => void): FeedbackPanel {
-  const el = h('div', { 'data-testid': 'feedback' }, h('p', { class: 'muted' }, 'Loading…'));
+  const el = h('div', { 'data-testid': 'feedback' }, loading());
   const error = h('div');
   const local = new Map<string, Feedback>();
   let listed: readonly Feedback[] = [];
-  let seq = 0;
 
   function merged(): Feedback[] {
     const out = listed.map((f) => {
@@ -165,96 +175,64 @@ export function feedbackPanel(query: Query, onRevoked?: (f: Feedback) => void): 
   }
 
   function render(): void {
-    const items = merged();
-    if (items.length === 0) {
-      replace(el, h('p', { class: 'empty' }, 'No feedback recorded.'), error);
-      return;
-    }
     const now = Date.now();
     replace(
       el,
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'list' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ...['Given', 'Scope', 'By', 'Reason', 'State', 'Actions'].map((t) =>
-                h('th', { scope: 'col' }, t),
-              ),
-            ),
-          ),
-          h('tbody', null, ...items.map((f) => row(f, now))),
-        ),
-      ),
+      dataTable(merged(), {
+        empty: 'No feedback recorded.',
+        rowAttrs: (f) => ({
+          'data-feedback-id': f.id,
+          'data-scope': f.scope,
+          'data-state': stateText(f, now).replace(' ', '-'),
+        }),
+        columns: [
+          { title: 'Given', cell: (f) => h('time', null, fmtTime(f.createdAt)) },
+          { title: 'Scope', cell: (f) => scopeText(f, now) },
+          { title: 'By', cell: (f) => f.createdBy },
+          { title: 'Reason', class: 'expl', cell: (f) => f.reason },
+          {
+            title: 'State',
+            cell: (f) => [
+              stateText(f, now),
+              f.revokedAt !== null
+                ? ` ${fmtTime(f.revokedAt)}${f.revokedBy ? ` by ${f.revokedBy}` : ''}`
+                : '',
+            ],
+          },
+          {
+            title: 'Actions',
+            cell: (f) =>
+              stateText(f, now) === 'in force'
+                ? rowAction({
+                    text: 'Revoke',
+                    action: 'revoke',
+                    label: `Revoke feedback of ${fmtTime(f.createdAt)}`,
+                    errors: error,
+                    run: () => api.revokeFeedback(f.id),
+                    done: (res) => {
+                      local.set(res.feedback.id, res.feedback);
+                      render();
+                      onRevoked?.(res.feedback);
+                    },
+                  })
+                : null,
+          },
+        ],
+      }),
       error,
-    );
-  }
-
-  function row(f: Feedback, now: number): HTMLElement {
-    const revoke = h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-small',
-        'data-action': 'revoke',
-        'aria-label': `Revoke feedback of ${fmtTime(f.createdAt)}`,
-        onclick: () => {
-          revoke.disabled = true;
-          replace(error);
-          api.revokeFeedback(f.id).then(
-            (res) => {
-              local.set(res.feedback.id, res.feedback);
-              render();
-              onRevoked?.(res.feedback);
-            },
-            (err: unknown) => {
-              revoke.disabled = false;
-              replace(error, errorBox(errorText(err)));
-            },
-          );
-        },
-      },
-      'Revoke',
-    );
-    const state =
-      f.revokedAt !== null ? 'revoked' : f.expiresAt !== null && f.expiresAt <= now ? 'expired' : 'in force';
-    return h(
-      'tr',
-      { 'data-feedback-id': f.id, 'data-scope': f.scope, 'data-state': state.replace(' ', '-') },
-      h('td', null, h('time', null, fmtTime(f.createdAt))),
-      h('td', null, scopeText(f, now)),
-      h('td', null, f.createdBy),
-      h('td', { class: 'expl' }, f.reason),
-      h(
-        'td',
-        null,
-        state,
-        f.revokedAt !== null ? ` ${fmtTime(f.revokedAt)}${f.revokedBy ? ` by ${f.revokedBy}` : ''}` : '',
-      ),
-      h('td', null, state === 'in force' ? revoke : null),
     );
   }
 
   return {
     el,
-    async load() {
-      const mine = ++seq;
-      try {
-        const res = await api.feedback(query);
-        if (mine !== seq) return;
+    load: latest(
+      () => api.feedback(query),
+      (res) => {
         listed = res.items;
         render();
-      } catch (err) {
-        if (mine === seq) replace(el, errorBox(err));
-      }
-    },
+      },
+      (err) => replace(el, errorBox(err)),
+    ),
     add(f) {
       local.set(f.id, f);
       render();

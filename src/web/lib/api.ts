@@ -1,7 +1,17 @@
 /**
- * Typed client for Vigil's REST API (contract: notes/api.md; records: src/model/types.ts).
+ * Typed client for Vigil's REST API (contract: notes/api.md). The records it answers are the
+ * server's own types, imported type-only (erased from the bundle): src/model/types.ts, and the
+ * incident, alert-quality report and feedback modules of src/alerting, which are pure.
  * Every function rejects with {@link ApiError} on a non-2xx answer or a network failure.
  */
+import type { Feedback, FeedbackScope } from '../../alerting/feedback/feedback.js';
+import type { Incident, IncidentEvent, IncidentMember } from '../../alerting/incidents/incident.js';
+import type {
+  AlertQualityReport,
+  QualityFigures,
+  ReceiverQuality,
+  SeriesQuality,
+} from '../../alerting/quality/report.js';
 import type {
   Alert,
   AlertEvent,
@@ -209,48 +219,6 @@ export interface AlertActionBody {
   readonly expiresInMs?: number;
 }
 
-/** One alert as a member of an incident. */
-export interface IncidentMember {
-  readonly alertId: string;
-  readonly seriesId: string;
-  readonly service: string;
-  readonly endpoint: string;
-  readonly metric: string;
-  readonly severity: Severity;
-  readonly status: AlertStatus;
-  readonly since: number;
-  readonly resolvedAt: number | null;
-}
-
-/** One entry of an incident's timeline (`action`: an alert action or `incident_opened` / `incident_resolved`). */
-export interface IncidentEvent {
-  readonly at: number;
-  readonly action: string;
-  readonly alertId: string | null;
-  readonly text: string;
-}
-
-/** Alerts that fire together on one service or call chain (`GET /api/incidents`). */
-export interface Incident {
-  readonly id: string;
-  readonly status: 'open' | 'resolved';
-  readonly severity: Severity;
-  readonly title: string;
-  readonly startedAt: number;
-  readonly updatedAt: number;
-  readonly resolvedAt: number | null;
-  readonly alerts: readonly IncidentMember[];
-  readonly blastRadius: {
-    readonly services: readonly string[];
-    readonly series: number;
-    readonly openAlerts: number;
-    readonly since: number;
-    readonly summary: string;
-  };
-  readonly timeline: readonly IncidentEvent[];
-  readonly version: number;
-}
-
 /** A silence matcher (Alertmanager's shape): `=` `!=` `=~` `!~` as isRegex × isEqual. */
 export interface SilenceMatcher {
   readonly name: string;
@@ -279,26 +247,9 @@ export interface NewSilence {
   readonly comment: string;
 }
 
-/** A "not an anomaly" feedback. */
-export interface Feedback {
-  readonly id: string;
-  readonly seriesId: string;
-  readonly alertId: string | null;
-  readonly anomalyIds: readonly string[];
-  readonly scope: 'point' | 'series';
-  readonly side: 'above' | 'below';
-  readonly ratio: number;
-  readonly createdBy: string;
-  readonly reason: string;
-  readonly createdAt: number;
-  readonly expiresAt: number | null;
-  readonly revokedAt: number | null;
-  readonly revokedBy: string | null;
-}
-
 /** Body of `POST /api/alerts/:id/feedback` and `POST /api/anomalies/:id/feedback`. */
 export interface NewFeedback {
-  readonly scope: 'point' | 'series';
+  readonly scope: FeedbackScope;
   /** Series scope only: 1–90 days (server default 7). */
   readonly days?: number;
   readonly reason: string;
@@ -327,33 +278,22 @@ export interface MaintenanceWindow {
   readonly occurrence: { readonly start: number; readonly end: number };
 }
 
-/** Alert-quality figures of a report, a receiver or a series. */
-export interface QualityFigures {
-  readonly alerts: number;
-  readonly notificationsSent: number;
-  readonly notificationsFailed: number;
-  readonly flapRate: number | null;
-  readonly quickAutoResolveShare: number | null;
-  readonly acknowledged: number;
-  readonly timeToAckMedianMs: number | null;
-  readonly timeToAckP90Ms: number | null;
-  readonly falsePositives: number;
-}
-
-/** `GET /api/reports/alert-quality`. */
-export interface AlertQualityReport {
-  readonly from: number;
-  readonly to: number;
-  readonly flapWindowMs: number;
-  readonly quickResolveMs: number;
-  readonly total: QualityFigures;
-  readonly receivers: readonly (QualityFigures & { readonly receiver: string })[];
-  readonly noisiestSeries: readonly (QualityFigures & {
-    readonly seriesId: string;
-    readonly service: string;
-    readonly endpoint: string;
-    readonly metric: string;
-  })[];
-}
-
-export type { Alert, AlertEvent, AlertStatus, Anomaly, Delivery, PointRecord, SeriesInfo, Severity };
+export type {
+  Alert,
+  AlertEvent,
+  AlertQualityReport,
+  AlertStatus,
+  Anomaly,
+  Delivery,
+  Feedback,
+  FeedbackScope,
+  Incident,
+  IncidentEvent,
+  IncidentMember,
+  PointRecord,
+  QualityFigures,
+  ReceiverQuality,
+  SeriesInfo,
+  SeriesQuality,
+  Severity,
+};

@@ -46,9 +46,22 @@ export function onThemeChange(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
-/** Value of a CSS custom property on <html>, e.g. `cssVar('--fg')`. */
+/**
+ * Value of a CSS custom property on <html>, e.g. `cssVar('--fg')`; '' when it is not set.
+ * A `light-dark(…)` colour (as the stylesheet is written; the built one resolves it already)
+ * is resolved for the current theme, as `rgb(…)`, so that a canvas can use it.
+ */
 export function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const root = document.documentElement;
+  const value = getComputedStyle(root).getPropertyValue(name).trim();
+  if (!value.startsWith('light-dark(')) return value;
+  const probe = document.createElement('span');
+  probe.hidden = true;
+  probe.style.color = value;
+  root.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
 }
 
 function apply(): void {

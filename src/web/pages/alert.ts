@@ -7,10 +7,12 @@
 import { alertActions } from '../components/alert-actions.js';
 import { createSeriesChart, type SeriesChart } from '../components/chart.js';
 import { feedbackButton, feedbackPanel } from '../components/feedback.js';
+import { reloadOnLive } from '../components/load.js';
 import { openSilenceDialog } from '../components/silence-form.js';
-import { errorBox, seriesAtHref, sevBadge, statusBadge } from '../components/widgets.js';
+import { emptyState } from '../components/table.js';
+import { errorBox, factList, panel, seriesAtHref, sevBadge, statusBadge } from '../components/widgets.js';
 import { type Alert, type AlertEvent, type Anomaly, api } from '../lib/api.js';
-import { debounce, h, replace } from '../lib/dom.js';
+import { h, replace } from '../lib/dom.js';
 import { fmtDuration, fmtNum, fmtPct, fmtTime, seriesName } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { Disposer, type MountPage } from './page.js';
@@ -33,14 +35,9 @@ export const mountAlert: MountPage = (root, { route, live }) => {
     h('p', null, h('a', { href: href(['alerts']) }, '← Alerts')),
     head,
     notice,
-    h('section', { class: 'panel' }, h('h2', null, 'Series'), chartNote, chartBox),
-    h(
-      'div',
-      { class: 'two-col' },
-      h('section', { class: 'panel' }, h('h2', null, 'Timeline'), timeline),
-      h('section', { class: 'panel' }, h('h2', null, 'Anomalies'), anomaliesBody),
-    ),
-    h('section', { class: 'panel' }, h('h2', null, 'Feedback (not an anomaly)'), feedback.el),
+    panel('Series', chartNote, chartBox),
+    h('div', { class: 'two-col' }, panel('Timeline', timeline), panel('Anomalies', anomaliesBody)),
+    panel('Feedback (not an anomaly)', feedback.el),
   );
 
   function say(text: string): void {
@@ -49,7 +46,6 @@ export const mountAlert: MountPage = (root, { route, live }) => {
   }
 
   function renderHead(a: Alert): void {
-    const row = (k: string, v: Node | string) => [h('dt', null, k), h('dd', null, v)];
     replace(
       head,
       h('h1', null, a.summary || `Alert ${a.id}`),
@@ -96,11 +92,9 @@ export const mountAlert: MountPage = (root, { route, live }) => {
           }),
         ),
       ),
-      h(
-        'dl',
-        { class: 'facts' },
-        row('Series', h('a', { href: href(['series'], { ids: a.seriesId }) }, seriesName(a))),
-        row(
+      factList([
+        ['Series', h('a', { href: href(['series'], { ids: a.seriesId }) }, seriesName(a))],
+        [
           'Incident',
           a.incidentId
             ? h(
@@ -109,21 +103,21 @@ export const mountAlert: MountPage = (root, { route, live }) => {
                 a.incidentId,
               )
             : '—',
-        ),
-        row('Type', a.type.replace('_', ' ')),
-        row('Started', fmtTime(a.startsAt)),
-        row('Last anomaly', fmtTime(a.lastAnomalyAt)),
-        row('Resolved', fmtTime(a.resolvedAt)),
-        row('Anomalies', fmtNum(a.anomalyCount)),
-        row('Max score', fmtNum(a.maxScore)),
-        row(
+        ],
+        ['Type', a.type.replace('_', ' ')],
+        ['Started', fmtTime(a.startsAt)],
+        ['Last anomaly', fmtTime(a.lastAnomalyAt)],
+        ['Resolved', fmtTime(a.resolvedAt)],
+        ['Anomalies', fmtNum(a.anomalyCount)],
+        ['Max score', fmtNum(a.maxScore)],
+        [
           'Acknowledged',
           a.acknowledgedAt === null
             ? '—'
             : `${fmtTime(a.acknowledgedAt)}${a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ''}`,
-        ),
+        ],
         a.ackExpiresAt !== null && a.ackExpiresAt !== undefined
-          ? row(
+          ? [
               'Acknowledged until',
               h(
                 'span',
@@ -133,12 +127,12 @@ export const mountAlert: MountPage = (root, { route, live }) => {
                   ? ` (in ${fmtDuration((a.ackExpiresAt - Date.now()) / 1000)}; then it fires again if still open)`
                   : '',
               ),
-            )
+            ]
           : null,
-        row('Resolved by', a.resolvedBy ?? '—'),
-        row('Note', a.note ?? '—'),
-        row('Id', a.id),
-      ),
+        ['Resolved by', a.resolvedBy ?? '—'],
+        ['Note', a.note ?? '—'],
+        ['Id', a.id],
+      ]),
     );
   }
 
@@ -165,7 +159,7 @@ export const mountAlert: MountPage = (root, { route, live }) => {
 
   function renderAnomalies(list: readonly Anomaly[]): void {
     if (list.length === 0) {
-      replace(anomaliesBody, h('p', { class: 'empty' }, 'No anomalies recorded.'));
+      replace(anomaliesBody, emptyState('No anomalies recorded.'));
       return;
     }
     replace(
@@ -220,15 +214,12 @@ export const mountAlert: MountPage = (root, { route, live }) => {
     }
   }
 
-  const loadSoon = debounce(() => void load(), 300);
-  d.add(() => loadSoon.cancel());
-  d.add(
-    live.onMessage((m) => {
-      if ((m.type === 'alert' && m.alert.id === id) || (m.type === 'anomaly' && m.anomaly.alertId === id))
-        loadSoon();
-    }),
+  reloadOnLive(
+    d,
+    live,
+    load,
+    (m) => (m.type === 'alert' && m.alert.id === id) || (m.type === 'anomaly' && m.anomaly.alertId === id),
   );
-  d.add(live.onResync(() => void load()));
   d.add(() => chart?.destroy());
   void load();
   return { unmount: () => d.dispose() };

@@ -3,9 +3,11 @@
  * alerts (links to each alert) and its timeline. Refetched when one of its alerts changes on
  * the live feed.
  */
-import { errorBox, sevBadge, statusBadge } from '../components/widgets.js';
+import { reloadOnLive } from '../components/load.js';
+import { dataTable } from '../components/table.js';
+import { card, errorBox, factList, panel, sevBadge, statusBadge } from '../components/widgets.js';
 import { api, type Incident, type IncidentMember } from '../lib/api.js';
-import { debounce, h, replace } from '../lib/dom.js';
+import { h, replace } from '../lib/dom.js';
 import { fmtAgo, fmtNum, fmtTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { Disposer, type MountPage } from './page.js';
@@ -22,16 +24,10 @@ export const mountIncident: MountPage = (root, { route, live }) => {
     root,
     h('p', null, h('a', { href: href(['incidents']) }, '← Incidents')),
     head,
-    h(
-      'div',
-      { class: 'two-col' },
-      h('section', { class: 'panel' }, h('h2', null, 'Alerts'), members),
-      h('section', { class: 'panel' }, h('h2', null, 'Timeline'), timeline),
-    ),
+    h('div', { class: 'two-col' }, panel('Alerts', members), panel('Timeline', timeline)),
   );
 
   function renderHead(x: Incident): void {
-    const row = (k: string, v: Node | string) => [h('dt', null, k), h('dd', null, v)];
     const br = x.blastRadius;
     replace(
       head,
@@ -45,72 +41,43 @@ export const mountIncident: MountPage = (root, { route, live }) => {
         h(
           'div',
           { class: 'cards' },
-          card('Services', fmtNum(br.services.length), br.services.join(', ')),
+          card('Services', fmtNum(br.services.length), { sub: br.services.join(', ') }),
           card('Series', fmtNum(br.series)),
-          card('Open alerts', fmtNum(br.openAlerts), undefined, br.openAlerts > 0),
-          card('Since', fmtAgo(br.since), fmtTime(br.since)),
+          card('Open alerts', fmtNum(br.openAlerts), { bad: br.openAlerts > 0 }),
+          card('Since', fmtAgo(br.since), { sub: fmtTime(br.since) }),
         ),
       ),
-      h(
-        'dl',
-        { class: 'facts' },
-        row('Started', fmtTime(x.startedAt)),
-        row('Updated', fmtTime(x.updatedAt)),
-        row('Resolved', fmtTime(x.resolvedAt)),
-        row('Id', x.id),
-      ),
+      factList([
+        ['Started', fmtTime(x.startedAt)],
+        ['Updated', fmtTime(x.updatedAt)],
+        ['Resolved', fmtTime(x.resolvedAt)],
+        ['Id', x.id],
+      ]),
     );
   }
 
   function renderMembers(list: readonly IncidentMember[]): void {
-    if (list.length === 0) {
-      replace(members, h('p', { class: 'empty' }, 'No alerts.'));
-      return;
-    }
     replace(
       members,
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'list' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ...['Alert', 'Severity', 'Status', 'Since', 'Resolved'].map((t) =>
-                h('th', { scope: 'col' }, t),
-              ),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            ...list.map((m) =>
+      dataTable(list, {
+        empty: 'No alerts.',
+        rowAttrs: (m) => ({ 'data-alert-id': m.alertId, 'data-status': m.status }),
+        columns: [
+          {
+            title: 'Alert',
+            cell: (m) =>
               h(
-                'tr',
-                { 'data-alert-id': m.alertId, 'data-status': m.status },
-                h(
-                  'td',
-                  null,
-                  h(
-                    'a',
-                    { href: href(['alerts', m.alertId]) },
-                    [m.service, m.endpoint, m.metric].filter((p) => p !== '').join(' · '),
-                  ),
-                ),
-                h('td', null, sevBadge(m.severity)),
-                h('td', null, statusBadge(m.status)),
-                h('td', null, h('time', null, fmtTime(m.since))),
-                h('td', null, h('time', null, fmtTime(m.resolvedAt))),
+                'a',
+                { href: href(['alerts', m.alertId]) },
+                [m.service, m.endpoint, m.metric].filter((p) => p !== '').join(' · '),
               ),
-            ),
-          ),
-        ),
-      ),
+          },
+          { title: 'Severity', cell: (m) => sevBadge(m.severity) },
+          { title: 'Status', cell: (m) => statusBadge(m.status) },
+          { title: 'Since', cell: (m) => h('time', null, fmtTime(m.since)) },
+          { title: 'Resolved', cell: (m) => h('time', null, fmtTime(m.resolvedAt)) },
+        ],
+      }),
     );
   }
 
@@ -148,25 +115,13 @@ export const mountIncident: MountPage = (root, { route, live }) => {
     }
   }
 
-  const loadSoon = debounce(() => void load(), 300);
-  d.add(() => loadSoon.cancel());
-  d.add(
-    live.onMessage((m) => {
-      // A new alert may join this incident too: refetch on any alert of the incident or a new one.
-      if (m.type === 'alert' && (alertIds.has(m.alert.id) || m.alert.incidentId === id)) loadSoon();
-    }),
+  // A new alert may join this incident too: refetch on any alert of the incident or a new one.
+  reloadOnLive(
+    d,
+    live,
+    load,
+    (m) => m.type === 'alert' && (alertIds.has(m.alert.id) || m.alert.incidentId === id),
   );
-  d.add(live.onResync(() => void load()));
   void load();
   return { unmount: () => d.dispose() };
 };
-
-function card(title: string, value: string, sub?: string, bad = false): HTMLElement {
-  return h(
-    'div',
-    { class: bad ? 'card card-bad' : 'card' },
-    h('div', { class: 'card-title' }, title),
-    h('div', { class: 'card-value' }, value),
-    sub ? h('div', { class: 'card-sub' }, sub) : null,
-  );
-}

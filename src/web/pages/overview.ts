@@ -7,7 +7,7 @@
 
 import { SEVERITIES } from '../../model/types.js';
 import { heatStrip } from '../components/heatstrip.js';
-import { errorBox, seriesAtLink, sevBadge } from '../components/widgets.js';
+import { card, errorBox, seriesAtLink, sevBadge } from '../components/widgets.js';
 import { type Anomaly, api, type Stats } from '../lib/api.js';
 import { debounce, h, replace } from '../lib/dom.js';
 import { fmtAgo, fmtDuration, fmtNum, fmtPct, fmtTime } from '../lib/format.js';
@@ -49,38 +49,24 @@ export const mountOverview: MountPage = (root, { live }) => {
   );
 
   function renderStats(s: Stats): void {
-    const card = (title: string, value: string, sub: string, testid: string, bad = false) =>
-      h(
-        'div',
-        { class: bad ? 'card card-bad' : 'card', 'data-testid': testid },
-        h('div', { class: 'card-title' }, title),
-        h('div', { class: 'card-value' }, value),
-        h('div', { class: 'card-sub' }, sub),
-      );
     replace(
       health,
-      card(
-        'Ingest rate',
-        `${fmtNum(s.ingest.ratePerSec)} pts/s`,
-        s.ingest.requests === undefined ? 'points per second' : `${fmtNum(s.ingest.requests)} requests`,
-        'ingest-rate',
-      ),
-      card(
-        'Points since start',
-        fmtNum(s.ingest.pointsAccepted),
-        `${fmtNum(s.ingest.pointsRejected)} rejected`,
-        'points',
-        s.ingest.pointsRejected > 0 && s.ingest.pointsRejected > s.ingest.pointsAccepted,
-      ),
-      card('Series', fmtNum(s.seriesCount), 'in the catalog', 'series-count'),
-      card(
-        'Store',
-        s.store.ok ? 'OK' : 'Unavailable',
-        `${s.store.detail} · ${fmtNum(s.store.latencyMs)} ms`,
-        'store',
-        !s.store.ok,
-      ),
-      card('Vigil', `v${s.version}`, `up ${fmtDuration(s.uptimeS)}`, 'uptime'),
+      card('Ingest rate', `${fmtNum(s.ingest.ratePerSec)} pts/s`, {
+        sub: s.ingest.requests === undefined ? 'points per second' : `${fmtNum(s.ingest.requests)} requests`,
+        testid: 'ingest-rate',
+      }),
+      card('Points since start', fmtNum(s.ingest.pointsAccepted), {
+        sub: `${fmtNum(s.ingest.pointsRejected)} rejected`,
+        testid: 'points',
+        bad: s.ingest.pointsRejected > 0 && s.ingest.pointsRejected > s.ingest.pointsAccepted,
+      }),
+      card('Series', fmtNum(s.seriesCount), { sub: 'in the catalog', testid: 'series-count' }),
+      card('Store', s.store.ok ? 'OK' : 'Unavailable', {
+        sub: `${s.store.detail} · ${fmtNum(s.store.latencyMs)} ms`,
+        testid: 'store',
+        bad: !s.store.ok,
+      }),
+      card('Vigil', `v${s.version}`, { sub: `up ${fmtDuration(s.uptimeS)}`, testid: 'uptime' }),
     );
     const total = SEVERITIES.reduce((n, sev) => n + (s.alertsOpen[sev] ?? 0), 0);
     replace(

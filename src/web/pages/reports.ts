@@ -3,9 +3,11 @@
  * failed, flap rate, quick auto-resolves, acknowledgements and time to acknowledge, false
  * positives), one row per receiver and the noisiest series (links to the series explorer).
  */
-import { errorBox } from '../components/widgets.js';
+import { latest, loading } from '../components/load.js';
+import { dataTable } from '../components/table.js';
+import { card, errorBox, panel } from '../components/widgets.js';
 import { type AlertQualityReport, api, type QualityFigures } from '../lib/api.js';
-import { h, replace } from '../lib/dom.js';
+import { type Child, h, replace } from '../lib/dom.js';
 import { fmtDuration, fmtNum, fmtPct, fmtTime } from '../lib/format.js';
 import { href, replaceQuery } from '../lib/router.js';
 import { Disposer, type MountPage } from './page.js';
@@ -35,7 +37,7 @@ const COLUMNS: readonly (readonly [string, (f: QualityFigures) => string])[] = [
 export const mountReports: MountPage = (root, { route }) => {
   const d = new Disposer();
   let period = PERIODS.find((p) => p[0] === route.query.get('range'))?.[0] ?? '7d';
-  const body = h('div', { 'data-testid': 'report' }, h('p', { class: 'muted' }, 'Loading…'));
+  const body = h('div', { 'data-testid': 'report' }, loading());
   const buttons = PERIODS.map(([key, text]) =>
     h(
       'button',
@@ -71,95 +73,64 @@ export const mountReports: MountPage = (root, { route }) => {
     body,
   );
 
-  let seq = 0;
-  async function load(): Promise<void> {
-    const mine = ++seq;
-    const ms = PERIODS.find((p) => p[0] === period)?.[2] ?? 7 * 86_400_000;
-    const to = Date.now();
-    try {
-      const r = await api.alertQuality({ from: to - ms, to });
-      if (mine === seq) render(r);
-    } catch (err) {
-      if (mine === seq) replace(body, errorBox(err));
-    }
-  }
+  const load = latest(
+    () => {
+      const ms = PERIODS.find((p) => p[0] === period)?.[2] ?? 7 * 86_400_000;
+      const to = Date.now();
+      return api.alertQuality({ from: to - ms, to });
+    },
+    render,
+    (err) => replace(body, errorBox(err)),
+  );
 
   function render(r: AlertQualityReport): void {
     const t = r.total;
-    const card = (title: string, value: string, sub: string, testid: string, bad = false) =>
-      h(
-        'div',
-        { class: bad ? 'card card-bad' : 'card', 'data-testid': testid },
-        h('div', { class: 'card-title' }, title),
-        h('div', { class: 'card-value' }, value),
-        h('div', { class: 'card-sub' }, sub),
-      );
     replace(
       body,
       h('p', { class: 'muted' }, `${fmtTime(r.from)} – ${fmtTime(r.to)}`),
       h(
         'section',
         { class: 'cards', 'aria-label': 'Totals', 'data-testid': 'report-totals' },
-        card('Alerts', fmtNum(t.alerts), 'opened in the period', 'q-alerts'),
-        card(
-          'Notifications',
-          fmtNum(t.notificationsSent),
-          `${fmtNum(t.notificationsFailed)} failed`,
-          'q-notifications',
-          t.notificationsFailed > 0,
-        ),
-        card(
-          'Flap rate',
-          pct(t.flapRate),
-          `reopened within ${fmtDuration(r.flapWindowMs / 1000)} of resolving`,
-          'q-flap',
-        ),
-        card(
-          'Quick auto-resolve',
-          pct(t.quickAutoResolveShare),
-          `resolved on their own within ${fmtDuration(r.quickResolveMs / 1000)}`,
-          'q-quick',
-        ),
-        card(
-          'Time to acknowledge',
-          dur(t.timeToAckMedianMs),
-          `median; p90 ${dur(t.timeToAckP90Ms)}; ${fmtNum(t.acknowledged)} acknowledged`,
-          'q-ack',
-        ),
-        card('False positives', fmtNum(t.falsePositives), 'marked "not an anomaly"', 'q-fp'),
+        card('Alerts', fmtNum(t.alerts), { sub: 'opened in the period', testid: 'q-alerts' }),
+        card('Notifications', fmtNum(t.notificationsSent), {
+          sub: `${fmtNum(t.notificationsFailed)} failed`,
+          testid: 'q-notifications',
+          bad: t.notificationsFailed > 0,
+        }),
+        card('Flap rate', pct(t.flapRate), {
+          sub: `reopened within ${fmtDuration(r.flapWindowMs / 1000)} of resolving`,
+          testid: 'q-flap',
+        }),
+        card('Quick auto-resolve', pct(t.quickAutoResolveShare), {
+          sub: `resolved on their own within ${fmtDuration(r.quickResolveMs / 1000)}`,
+          testid: 'q-quick',
+        }),
+        card('Time to acknowledge', dur(t.timeToAckMedianMs), {
+          sub: `median; p90 ${dur(t.timeToAckP90Ms)}; ${fmtNum(t.acknowledged)} acknowledged`,
+          testid: 'q-ack',
+        }),
+        card('False positives', fmtNum(t.falsePositives), { sub: 'marked "not an anomaly"', testid: 'q-fp' }),
       ),
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', null, 'Per receiver'),
-        r.receivers.length === 0
-          ? h('p', { class: 'empty' }, 'No notifications in this period.')
-          : table(
-              'Receiver',
-              r.receivers.map((x) => [x.receiver, x]),
-              'receivers-quality',
-            ),
+      panel(
+        'Per receiver',
+        figuresTable('Receiver', r.receivers, (x) => x.receiver, {
+          testid: 'receivers-quality',
+          empty: 'No notifications in this period.',
+        }),
       ),
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', null, 'Noisiest series'),
-        r.noisiestSeries.length === 0
-          ? h('p', { class: 'empty' }, 'No alerts in this period.')
-          : table(
-              'Series',
-              r.noisiestSeries.map((x) => [
-                h(
-                  'a',
-                  {
-                    href: href(['series'], { ids: x.seriesId, from: r.from, to: r.to }),
-                  },
-                  [x.service, x.endpoint, x.metric].filter((p) => p !== '').join(' · '),
-                ),
-                x,
-              ]),
-              'noisiest-series',
+      panel(
+        'Noisiest series',
+        figuresTable(
+          'Series',
+          r.noisiestSeries,
+          (x) =>
+            h(
+              'a',
+              { href: href(['series'], { ids: x.seriesId, from: r.from, to: r.to }) },
+              [x.service, x.endpoint, x.metric].filter((p) => p !== '').join(' · '),
             ),
+          { testid: 'noisiest-series', empty: 'No alerts in this period.' },
+        ),
       ),
     );
   }
@@ -168,39 +139,18 @@ export const mountReports: MountPage = (root, { route }) => {
   return { unmount: () => d.dispose() };
 };
 
-function table(
+/** A table of quality figures, one row per item headed by `name(item)` under the header `first`. */
+function figuresTable<T extends QualityFigures>(
   first: string,
-  rows: readonly (readonly [Node | string, QualityFigures])[],
-  testid: string,
+  items: readonly T[],
+  name: (item: T) => Child,
+  opts: { readonly testid: string; readonly empty: string },
 ): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { class: 'list', 'data-testid': testid },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, first),
-          ...COLUMNS.map(([t]) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...rows.map(([name, f]) =>
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'row' }, name),
-            ...COLUMNS.map(([, cell]) => h('td', { class: 'num' }, cell(f))),
-          ),
-        ),
-      ),
-    ),
-  );
+  return dataTable<T>(items, {
+    ...opts,
+    columns: [
+      { title: first, rowHeader: true, cell: name },
+      ...COLUMNS.map(([title, cell]) => ({ title, class: 'num', cell })),
+    ],
+  });
 }

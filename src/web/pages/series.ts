@@ -4,6 +4,8 @@
  * URL state: `search service endpoint metric labels ids range | from to, at`.
  */
 import { createSeriesChart, type SeriesChart, type YMode } from '../components/chart.js';
+import { readFilters } from '../components/filters.js';
+import { latest } from '../components/load.js';
 import { errorBox } from '../components/widgets.js';
 import { api, type SeriesInfo } from '../lib/api.js';
 import { debounce, h, replace } from '../lib/dom.js';
@@ -26,13 +28,7 @@ interface Entry {
 export const mountSeries: MountPage = (root, { route, live }) => {
   const d = new Disposer();
   const q = route.query;
-  const filters = {
-    search: q.get('search') ?? '',
-    service: q.get('service') ?? '',
-    endpoint: q.get('endpoint') ?? '',
-    metric: q.get('metric') ?? '',
-    labels: q.get('labels') ?? '',
-  };
+  const filters = readFilters(q, ['search', 'service', 'endpoint', 'metric', 'labels']);
   let ids = (q.get('ids') ?? '').split(',').filter((s) => s !== '');
   const fromQ = Number(q.get('from'));
   const toQ = Number(q.get('to'));
@@ -109,18 +105,16 @@ export const mountSeries: MountPage = (root, { route, live }) => {
       .filter((p) => p.includes('='))
       .map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()]);
   }
-  let searchSeq = 0;
-  async function search(): Promise<void> {
-    const seq = ++searchSeq;
-    try {
-      const page = await api.series({
+  const search = latest(
+    () =>
+      api.series({
         search: filters.search,
         service: filters.service,
         endpoint: filters.endpoint,
         metric: filters.metric,
         limit: 200,
-      });
-      if (seq !== searchSeq) return;
+      }),
+    (page) => {
       const lf = labelFilter();
       const items = page.items.filter((s) => lf.every(([k, v]) => s.labels[k] === v));
       resultsInfo.textContent =
@@ -131,10 +125,9 @@ export const mountSeries: MountPage = (root, { route, live }) => {
         results,
         ...(items.length === 0 ? [h('li', { class: 'empty' }, 'No series match.')] : items.map(resultItem)),
       );
-    } catch (err) {
-      if (seq === searchSeq) replace(results, h('li', null, errorBox(err)));
-    }
-  }
+    },
+    (err) => replace(results, h('li', null, errorBox(err))),
+  );
   const searchSoon = debounce(() => void search(), 200);
   d.add(() => searchSoon.cancel());
 

@@ -3,8 +3,10 @@
  * redacted by the server), the webhook receivers with their last delivery and the maintenance
  * windows (schedule, time zone, matchers, active now or next occurrence).
  */
-import { errorBox } from '../components/widgets.js';
-import { api, type MaintenanceWindow, type Receiver } from '../lib/api.js';
+import { loadInto, loading } from '../components/load.js';
+import { dataTable } from '../components/table.js';
+import { panel } from '../components/widgets.js';
+import { api, type Delivery, type MaintenanceWindow, type Receiver } from '../lib/api.js';
 import { type Child, h, replace } from '../lib/dom.js';
 import { fmtDuration, fmtTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
@@ -12,9 +14,9 @@ import { Disposer, type MountPage } from './page.js';
 
 export const mountSettings: MountPage = (root) => {
   const d = new Disposer();
-  const config = h('div', { 'data-testid': 'config' }, h('p', { class: 'muted' }, 'Loading…'));
-  const receivers = h('div', { 'data-testid': 'receivers' }, h('p', { class: 'muted' }, 'Loading…'));
-  const maintenance = h('div', { 'data-testid': 'maintenance' }, h('p', { class: 'muted' }, 'Loading…'));
+  const config = h('div', { 'data-testid': 'config' }, loading());
+  const receivers = h('div', { 'data-testid': 'receivers' }, loading());
+  const maintenance = h('div', { 'data-testid': 'maintenance' }, loading());
   replace(
     root,
     h('h1', null, 'Settings'),
@@ -23,11 +25,9 @@ export const mountSettings: MountPage = (root) => {
       { class: 'muted' },
       'Read-only. Change the configuration file or VIGIL_* environment variables and restart Vigil.',
     ),
-    h('section', { class: 'panel' }, h('h2', null, 'Webhook receivers'), receivers),
-    h(
-      'section',
-      { class: 'panel' },
-      h('h2', null, 'Maintenance windows'),
+    panel('Webhook receivers', receivers),
+    panel(
+      'Maintenance windows',
       h(
         'p',
         { class: 'muted' },
@@ -35,22 +35,14 @@ export const mountSettings: MountPage = (root) => {
       ),
       maintenance,
     ),
-    h('section', { class: 'panel' }, h('h2', null, 'Effective configuration'), config),
+    panel('Effective configuration', config),
   );
-  api.config().then(
-    (c) => replace(config, tree(c)),
-    (err: unknown) => replace(config, errorBox(err)),
-  );
-  api.receivers().then(
-    (r) => {
-      replace(receivers, receiverTable(r.items), ...r.items.map((x) => recentDeliveries(x.name)));
-    },
-    (err: unknown) => replace(receivers, errorBox(err)),
-  );
-  api.maintenance().then(
-    (r) => replace(maintenance, maintenanceTable(r.items)),
-    (err: unknown) => replace(maintenance, errorBox(err)),
-  );
+  loadInto(config, api.config(), tree);
+  loadInto(receivers, api.receivers(), (r) => [
+    receiverTable(r.items),
+    ...r.items.map((x) => recentDeliveries(x.name)),
+  ]);
+  loadInto(maintenance, api.maintenance(), (r) => maintenanceTable(r.items));
   return { unmount: () => d.dispose() };
 };
 
@@ -65,50 +57,19 @@ function tree(v: unknown): Child {
 
 /** The last deliveries of receiver `name`, loaded into a collapsible section. */
 function recentDeliveries(name: string): HTMLElement {
-  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
-  api.deliveries({ receiver: name, limit: 10 }).then(
-    (r) =>
-      replace(
-        body,
-        r.items.length === 0
-          ? h('p', { class: 'empty' }, 'No deliveries yet.')
-          : h(
-              'div',
-              { class: 'table-scroll' },
-              h(
-                'table',
-                { class: 'list' },
-                h(
-                  'thead',
-                  null,
-                  h(
-                    'tr',
-                    null,
-                    ...['Created', 'Alert', 'Version', 'Status', 'Attempts', 'Last error'].map((t) =>
-                      h('th', { scope: 'col' }, t),
-                    ),
-                  ),
-                ),
-                h(
-                  'tbody',
-                  null,
-                  ...r.items.map((x) =>
-                    h(
-                      'tr',
-                      null,
-                      h('td', null, fmtTime(x.createdAt)),
-                      h('td', null, h('a', { href: href(['alerts', x.alertId]) }, x.alertId)),
-                      h('td', { class: 'num' }, String(x.alertVersion)),
-                      h('td', null, h('span', { class: `status status-${x.status}` }, x.status)),
-                      h('td', { class: 'num' }, String(x.attempts)),
-                      h('td', null, x.lastError ?? '—'),
-                    ),
-                  ),
-                ),
-              ),
-            ),
-      ),
-    (err: unknown) => replace(body, errorBox(err)),
+  const body = h('div', null, loading());
+  loadInto(body, api.deliveries({ receiver: name, limit: 10 }), (r) =>
+    dataTable<Delivery>(r.items, {
+      empty: 'No deliveries yet.',
+      columns: [
+        { title: 'Created', cell: (x) => fmtTime(x.createdAt) },
+        { title: 'Alert', cell: (x) => h('a', { href: href(['alerts', x.alertId]) }, x.alertId) },
+        { title: 'Version', class: 'num', cell: (x) => String(x.alertVersion) },
+        { title: 'Status', cell: (x) => deliveryStatus(x.status) },
+        { title: 'Attempts', class: 'num', cell: (x) => String(x.attempts) },
+        { title: 'Last error', cell: (x) => x.lastError ?? '—' },
+      ],
+    }),
   );
   return h(
     'details',
@@ -118,53 +79,30 @@ function recentDeliveries(name: string): HTMLElement {
   );
 }
 
+/** A delivery's status badge (`pending`, `delivered`, `failed`). */
+const deliveryStatus = (status: Delivery['status']) =>
+  h('span', { class: `status status-${status}` }, status);
+
 function receiverTable(items: readonly Receiver[]): HTMLElement {
-  if (items.length === 0) return h('p', { class: 'empty' }, 'No receivers configured.');
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { class: 'list' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ...['Name', 'Type', 'URL', 'Last delivery', 'Attempts', 'Error'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...items.map((r) => {
-          const dl = r.lastDelivery;
-          return h(
-            'tr',
-            null,
-            h('td', null, r.name),
-            h('td', null, r.type),
-            h('td', null, h('code', null, r.url)),
-            h(
-              'td',
-              null,
-              dl
-                ? [
-                    h('span', { class: `status status-${dl.status}` }, dl.status),
-                    ` ${fmtTime(dl.lastAttemptAt ?? dl.createdAt)}`,
-                  ]
-                : 'never',
-            ),
-            h('td', { class: 'num' }, dl ? String(dl.attempts) : '—'),
-            h('td', null, dl?.lastError ?? '—'),
-          );
-        }),
-      ),
-    ),
-  );
+  return dataTable(items, {
+    empty: 'No receivers configured.',
+    columns: [
+      { title: 'Name', cell: (r) => r.name },
+      { title: 'Type', cell: (r) => r.type },
+      { title: 'URL', cell: (r) => h('code', null, r.url) },
+      {
+        title: 'Last delivery',
+        cell: ({ lastDelivery: dl }) =>
+          dl ? [deliveryStatus(dl.status), ` ${fmtTime(dl.lastAttemptAt ?? dl.createdAt)}`] : 'never',
+      },
+      {
+        title: 'Attempts',
+        class: 'num',
+        cell: (r) => (r.lastDelivery ? String(r.lastDelivery.attempts) : '—'),
+      },
+      { title: 'Error', cell: (r) => r.lastDelivery?.lastError ?? '—' },
+    ],
+  });
 }
 
 const DAY_TEXT: Readonly<Record<string, string>> = {
@@ -194,56 +132,29 @@ export function scheduleText(w: Pick<MaintenanceWindow, 'weekly' | 'cron' | 'dur
 }
 
 function maintenanceTable(items: readonly MaintenanceWindow[]): HTMLElement {
-  if (items.length === 0) return h('p', { class: 'empty' }, 'No maintenance windows.');
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { class: 'list' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ...['Name', 'Schedule', 'Time zone', 'Matchers', 'Now / next (your time)', 'Source', 'Comment'].map(
-            (t) => h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...items.map((w) =>
-          h(
-            'tr',
-            { 'data-window': w.name, 'data-active': String(w.active) },
-            h('td', null, w.name),
-            h('td', null, scheduleText(w)),
-            h('td', null, w.timeZone),
-            h(
-              'td',
-              null,
-              w.matchers.length === 0
-                ? h('span', { class: 'muted' }, 'every series')
-                : h('ul', { class: 'matchers' }, ...w.matchers.map((m) => h('li', null, h('code', null, m)))),
-            ),
-            h(
-              'td',
-              null,
-              w.active
-                ? [
-                    h('span', { class: 'status status-active' }, 'active'),
-                    ` until ${fmtTime(w.occurrence.end)}`,
-                  ]
-                : `next ${fmtTime(w.occurrence.start)} – ${fmtTime(w.occurrence.end)}`,
-            ),
-            h('td', null, w.source),
-            h('td', { class: 'expl' }, w.comment || '—'),
-          ),
-        ),
-      ),
-    ),
-  );
+  return dataTable(items, {
+    empty: 'No maintenance windows.',
+    rowAttrs: (w) => ({ 'data-window': w.name, 'data-active': String(w.active) }),
+    columns: [
+      { title: 'Name', cell: (w) => w.name },
+      { title: 'Schedule', cell: scheduleText },
+      { title: 'Time zone', cell: (w) => w.timeZone },
+      {
+        title: 'Matchers',
+        cell: (w) =>
+          w.matchers.length === 0
+            ? h('span', { class: 'muted' }, 'every series')
+            : h('ul', { class: 'matchers' }, ...w.matchers.map((m) => h('li', null, h('code', null, m)))),
+      },
+      {
+        title: 'Now / next (your time)',
+        cell: (w) =>
+          w.active
+            ? [h('span', { class: 'status status-active' }, 'active'), ` until ${fmtTime(w.occurrence.end)}`]
+            : `next ${fmtTime(w.occurrence.start)} – ${fmtTime(w.occurrence.end)}`,
+      },
+      { title: 'Source', cell: (w) => w.source },
+      { title: 'Comment', class: 'expl', cell: (w) => w.comment || '—' },
+    ],
+  });
 }

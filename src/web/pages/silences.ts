@@ -5,8 +5,11 @@
  * own; the list is refreshed every 30 s so states and "ends in" stay current.
  */
 import { errorText } from '../components/dialog.js';
+import { anyOf, filterForm, readFilters } from '../components/filters.js';
+import { latest, loading } from '../components/load.js';
 import { fmtMatcher, silenceFields } from '../components/silence-form.js';
-import { errorBox, select, statusBadge } from '../components/widgets.js';
+import { dataTable } from '../components/table.js';
+import { errorBox, panel, rowAction, statusBadge } from '../components/widgets.js';
 import { api, type Silence } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { fmtDuration, fmtTime } from '../lib/format.js';
@@ -14,11 +17,12 @@ import { replaceQuery } from '../lib/router.js';
 import { Disposer, type MountPage } from './page.js';
 
 const STATE_ORDER: Record<Silence['state'], number> = { active: 0, pending: 1, expired: 2 };
+const FILTERS = [{ key: 'state', label: 'State', options: anyOf(['active', 'pending', 'expired']) }] as const;
 
 export const mountSilences: MountPage = (root, { route }) => {
   const d = new Disposer();
-  const f = { state: route.query.get('state') ?? '' };
-  const body = h('div', { 'data-testid': 'silences' }, h('p', { class: 'muted' }, 'Loading…'));
+  const f = readFilters(route.query, ['state']);
+  const body = h('div', { 'data-testid': 'silences' }, loading());
   const listError = h('div');
   const fields = silenceFields();
   const formStatus = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'silence-error' });
@@ -71,29 +75,13 @@ export const mountSilences: MountPage = (root, { route }) => {
     h(
       'div',
       { class: 'silences-layout' },
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', null, 'Silences'),
-        h(
-          'form',
-          { class: 'filters', role: 'search', onsubmit: (ev) => ev.preventDefault() },
-          select(
-            'State',
-            f.state,
-            [
-              ['', 'any'],
-              ['active', 'active'],
-              ['pending', 'pending'],
-              ['expired', 'expired'],
-            ],
-            (v) => {
-              f.state = v;
-              replaceQuery(f);
-              render();
-            },
-          ),
-        ),
+      panel(
+        'Silences',
+        filterForm(FILTERS, f, (filter, value) => {
+          f[filter.key] = value;
+          replaceQuery(f);
+          render();
+        }),
         listError,
         body,
       ),
@@ -102,97 +90,55 @@ export const mountSilences: MountPage = (root, { route }) => {
   );
 
   let items: readonly Silence[] = [];
-  let seq = 0;
-  async function load(): Promise<void> {
-    const mine = ++seq;
-    try {
-      const res = await api.silences();
-      if (mine !== seq) return;
+  const load = latest(
+    () => api.silences(),
+    (res) => {
       items = res.items;
       render();
-    } catch (err) {
-      if (mine === seq) replace(body, errorBox(err));
-    }
-  }
+    },
+    (err) => replace(body, errorBox(err)),
+  );
 
   function render(): void {
     const now = Date.now();
     const shown = items
       .filter((s) => f.state === '' || s.state === f.state)
       .sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.endsAt - a.endsAt);
-    if (shown.length === 0) {
-      replace(
-        body,
-        h('p', { class: 'empty' }, items.length === 0 ? 'No silences.' : 'No silences in this state.'),
-      );
-      return;
-    }
     replace(
       body,
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'list' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ...['State', 'Matchers', 'Ends', 'Created by', 'Comment', 'Actions'].map((t) =>
-                h('th', { scope: 'col' }, t),
+      dataTable(shown, {
+        empty: items.length === 0 ? 'No silences.' : 'No silences in this state.',
+        rowAttrs: (s) => ({ 'data-silence-id': s.id, 'data-state': s.state }),
+        columns: [
+          { title: 'State', cell: (s) => statusBadge(s.state) },
+          {
+            title: 'Matchers',
+            cell: (s) =>
+              h(
+                'ul',
+                { class: 'matchers' },
+                ...s.matchers.map((m) => h('li', null, h('code', null, fmtMatcher(m)))),
               ),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            ...shown.map((s) => {
-              const expire = h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn btn-small',
-                  'data-action': 'expire',
-                  'aria-label': `Expire silence ${s.matchers.map(fmtMatcher).join(', ')}`,
-                  onclick: () => {
-                    expire.disabled = true;
-                    replace(listError);
-                    api.expireSilence(s.id).then(
-                      () => void load(),
-                      (err: unknown) => {
-                        expire.disabled = false;
-                        replace(listError, errorBox(err));
-                      },
-                    );
-                  },
-                },
-                'Expire',
-              );
-              return h(
-                'tr',
-                { 'data-silence-id': s.id, 'data-state': s.state },
-                h('td', null, statusBadge(s.state)),
-                h(
-                  'td',
-                  null,
-                  h(
-                    'ul',
-                    { class: 'matchers' },
-                    ...s.matchers.map((m) => h('li', null, h('code', null, fmtMatcher(m)))),
-                  ),
-                ),
-                h('td', null, endsText(s, now)),
-                h('td', null, s.createdBy),
-                h('td', { class: 'comment' }, s.comment || '—'),
-                h('td', null, s.state === 'expired' ? null : expire),
-              );
-            }),
-          ),
-        ),
-      ),
+          },
+          { title: 'Ends', cell: (s) => endsText(s, now) },
+          { title: 'Created by', cell: (s) => s.createdBy },
+          { title: 'Comment', class: 'comment', cell: (s) => s.comment || '—' },
+          {
+            title: 'Actions',
+            cell: (s) =>
+              s.state === 'expired'
+                ? null
+                : rowAction({
+                    text: 'Expire',
+                    action: 'expire',
+                    label: `Expire silence ${s.matchers.map(fmtMatcher).join(', ')}`,
+                    errors: listError,
+                    run: () => api.expireSilence(s.id),
+                    done: () => void load(),
+                  }),
+          },
+        ],
+      }),
     );
   }
 
