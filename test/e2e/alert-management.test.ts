@@ -215,6 +215,19 @@ describe.skipIf(!hasChromium)('alert management (e2e, real server, Chromium)', (
       .waitFor();
     expect((await getJson(`${server.url}/api/silences`)).items[0].state).toBe('expired');
     expect(await page.locator('[data-testid=silences] button[data-action=expire]').count()).toBe(0);
+
+    // A silence someone else creates (here through the API) appears without a reload, from the
+    // live feed's silence event (the page's own poll is every 30 s).
+    const other = await postJson(`${server.url}/api/silences`, {
+      matchers: [{ name: 'service', value: 'elsewhere', isRegex: false, isEqual: true }],
+      endsAt: Date.now() + HOUR,
+      createdBy: 'bob',
+    });
+    expect(other.status).toBe(201);
+    await page
+      .locator(`[data-testid=silences] tr[data-silence-id="${other.body.silence.id}"][data-state=active]`)
+      .waitFor({ timeout: 5000 });
+    expect((await deleteJson(`${server.url}/api/silences/${other.body.silence.id}`)).status).toBe(200);
     await expectClean(page, w);
     await page.close();
   }, 60_000);

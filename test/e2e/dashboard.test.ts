@@ -304,6 +304,12 @@ describe.skipIf(!hasChromium)('dashboard (e2e, real server, Chromium)', () => {
     expect(statuses.length).toBeGreaterThan(0);
     for (const st of statuses) expect(['pending', 'delivered', 'failed']).toContain(st);
     if (sink.requests.length > 0) expect(statuses).toContain('delivered');
+    // "Send test" reaches the receiver at once and says so in the row.
+    const before = sink.requests.length;
+    await settings.getByRole('button', { name: 'Send a test notification to ops-hook' }).click();
+    await settings.locator('[data-testid="test-result-ops-hook"]', { hasText: /^ok, \d+ ms$/ }).waitFor();
+    expect(sink.requests.length).toBe(before + 1);
+    expect(JSON.stringify(sink.requests.at(-1))).toContain('Test notification from Vigil');
     await screenshot(settings, '10-settings');
 
     const { page: phone, w: wp } = await open('#/overview', { width: 390, height: 844 });

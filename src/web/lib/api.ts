@@ -1,11 +1,10 @@
 /**
  * Typed client for Vigil's REST API (contract: notes/api.md). The records it answers are the
  * server's own types, imported type-only (erased from the bundle): src/model/types.ts, and the
- * incident, alert-quality report and feedback modules of src/alerting, which are pure.
+ * alert-quality report and feedback modules of src/alerting, which are pure.
  * Every function rejects with {@link ApiError} on a non-2xx answer or a network failure.
  */
 import type { Feedback, FeedbackScope } from '../../alerting/feedback/feedback.js';
-import type { Incident, IncidentEvent, IncidentMember } from '../../alerting/incidents/incident.js';
 import type {
   AlertQualityReport,
   QualityFigures,
@@ -18,6 +17,9 @@ import type {
   AlertStatus,
   Anomaly,
   Delivery,
+  Incident,
+  IncidentEvent,
+  IncidentMember,
   PointRecord,
   SeriesInfo,
   Severity,
@@ -62,12 +64,24 @@ export interface Stats {
   }[];
 }
 
-/** A webhook receiver as `GET /api/receivers` lists it. */
+/** A receiver as `GET /api/receivers` lists it (URL redacted; email: `smtp://host:port`). */
 export interface Receiver {
   readonly name: string;
   readonly type: string;
   readonly url: string;
   readonly lastDelivery: Delivery | null;
+}
+
+/** Answer of `POST /api/receivers/:name/test`: what the receiver did with one test notification. */
+export interface ReceiverTestResult {
+  readonly receiver: string;
+  readonly status: 'ok' | 'failed';
+  /** Why it failed (e.g. `HTTP 503`), null when ok. */
+  readonly error: string | null;
+  /** Retrying could not help (e.g. HTTP 404, a refused destination). */
+  readonly permanent: boolean;
+  /** Time the attempt took, ms. */
+  readonly durationMs: number;
 }
 
 /** Query parameters: undefined and empty values are left out. */
@@ -192,6 +206,9 @@ export const api = {
   alertAction: (id: string, action: 'acknowledge' | 'resolve', body: AlertActionBody) =>
     request<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/${action}`, body),
   receivers: () => getJson<{ items: Receiver[] }>('/api/receivers'),
+  /** Sends one test notification to receiver `name` now (resolves with its outcome, ok or not). */
+  testReceiver: (name: string) =>
+    request<ReceiverTestResult>('POST', `/api/receivers/${encodeURIComponent(name)}/test`, {}),
   deliveries: (q: Query) => getJson<{ items: Delivery[] }>('/api/deliveries', q),
   incidents: (q: Query) => getJson<Page<Incident>>('/api/incidents', q),
   incident: (id: string) =>

@@ -6,17 +6,13 @@
  * After every reconnect, `resync` listeners run so pages refetch over REST what the
  * feed missed while it was down (backfill).
  */
-import type { Alert, AlertAction, Anomaly, PointRecord } from '../../model/types.js';
+import type { LiveEvent } from '../../model/types.js';
 
 /** Connection state shown in the header. */
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-/** A message from the server. */
-export type LiveMessage =
-  | { readonly type: 'hello'; readonly serverTime: number }
-  | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
-  | { readonly type: 'alert'; readonly action: AlertAction; readonly alert: Alert }
-  | { readonly type: 'point'; readonly point: PointRecord };
+/** A message from the server: its greeting, or an event (anomaly, alert, incident, silence, point). */
+export type LiveMessage = { readonly type: 'hello'; readonly serverTime: number } | LiveEvent;
 
 type Listener<T> = (value: T) => void;
 

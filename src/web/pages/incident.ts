@@ -115,12 +115,14 @@ export const mountIncident: MountPage = (root, { route, live }) => {
     }
   }
 
-  // A new alert may join this incident too: refetch on any alert of the incident or a new one.
+  // A new version of this incident (an alert joined, changed status or severity, it resolved),
+  // or a change of one of its alerts (anomaly counts and scores are not incident versions).
   reloadOnLive(
     d,
     live,
     load,
-    (m) => m.type === 'alert' && (alertIds.has(m.alert.id) || m.alert.incidentId === id),
+    (m) =>
+      (m.type === 'incident' && m.incident.id === id) || (m.type === 'alert' && alertIds.has(m.alert.id)),
   );
   void load();
   return { unmount: () => d.dispose() };

@@ -1,7 +1,7 @@
 /**
  * Incidents list (alerts that fire together on one service or call chain) with filters
- * (status, service): severity, title, services, blast radius, start and status. Alert events
- * on the live feed refetch the current page (debounced): incidents change with their alerts.
+ * (status, service): severity, title, services, blast radius, start and status. Incident events
+ * on the live feed (a new version of any incident) refetch the current page (debounced).
  */
 import { anyOf } from '../components/filters.js';
 import { mountListPage } from '../components/list-page.js';
@@ -43,7 +43,7 @@ export const mountIncidents: MountPage = (root, ctx) => {
         ],
       });
     },
-    reloadOn: (m) => m.type === 'alert',
+    reloadOn: (m) => m.type === 'incident',
   });
   return { unmount: () => d.dispose() };
 };

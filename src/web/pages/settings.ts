@@ -1,11 +1,12 @@
 /**
  * Settings (read-only): the effective configuration from `GET /config` (secrets already
- * redacted by the server), the webhook receivers with their last delivery and the maintenance
- * windows (schedule, time zone, matchers, active now or next occurrence).
+ * redacted by the server), the receivers with their last delivery and a "Send test" button
+ * each, and the maintenance windows (schedule, time zone, matchers, active now or next
+ * occurrence).
  */
 import { loadInto, loading } from '../components/load.js';
 import { dataTable } from '../components/table.js';
-import { panel } from '../components/widgets.js';
+import { panel, rowAction } from '../components/widgets.js';
 import { api, type Delivery, type MaintenanceWindow, type Receiver } from '../lib/api.js';
 import { type Child, h, replace } from '../lib/dom.js';
 import { fmtDuration, fmtTime } from '../lib/format.js';
@@ -25,7 +26,7 @@ export const mountSettings: MountPage = (root) => {
       { class: 'muted' },
       'Read-only. Change the configuration file or VIGIL_* environment variables and restart Vigil.',
     ),
-    panel('Webhook receivers', receivers),
+    panel('Receivers', receivers),
     panel(
       'Maintenance windows',
       h(
@@ -101,8 +102,31 @@ function receiverTable(items: readonly Receiver[]): HTMLElement {
         cell: (r) => (r.lastDelivery ? String(r.lastDelivery.attempts) : '—'),
       },
       { title: 'Error', cell: (r) => r.lastDelivery?.lastError ?? '—' },
+      { title: 'Test', cell: (r) => testButton(r.name) },
     ],
   });
+}
+
+/** "Send test": one test notification to receiver `name`, its outcome shown beside the button. */
+function testButton(name: string): HTMLElement {
+  const result = h('span', { class: 'test-result', role: 'status', 'data-testid': `test-result-${name}` });
+  const button: HTMLButtonElement = rowAction({
+    text: 'Send test',
+    action: 'test-receiver',
+    label: `Send a test notification to ${name}`,
+    errors: result,
+    run: () => api.testReceiver(name),
+    done: (r) => {
+      button.disabled = false;
+      replace(
+        result,
+        r.status === 'ok'
+          ? h('span', { class: 'status status-delivered' }, `ok, ${r.durationMs} ms`)
+          : h('span', { class: 'status status-failed' }, `failed: ${r.error ?? 'unknown error'}`),
+      );
+    },
+  });
+  return h('span', { class: 'test-receiver' }, button, ' ', result);
 }
 
 const DAY_TEXT: Readonly<Record<string, string>> = {

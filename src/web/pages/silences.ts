@@ -1,12 +1,13 @@
 /**
  * Silences: time-bounded mutes of the notifications of alerts whose labels match every
  * matcher. The list (state, matchers, ends in, creator, comment, "Expire") and a form to
- * create one (matcher rows, duration presets or a custom end, comment). Silences end on their
- * own; the list is refreshed every 30 s so states and "ends in" stay current.
+ * create one (matcher rows, duration presets or a custom end, comment). The list is fetched
+ * again when the live feed reports a silence created or expired (by anyone), and every 30 s so
+ * states and "ends in" stay current as silences start and end on their own.
  */
 import { errorText } from '../components/dialog.js';
 import { anyOf, filterForm, readFilters } from '../components/filters.js';
-import { latest, loading } from '../components/load.js';
+import { latest, loading, reloadOnLive } from '../components/load.js';
 import { fmtMatcher, silenceFields } from '../components/silence-form.js';
 import { dataTable } from '../components/table.js';
 import { errorBox, panel, rowAction, statusBadge } from '../components/widgets.js';
@@ -19,7 +20,7 @@ import { Disposer, type MountPage } from './page.js';
 const STATE_ORDER: Record<Silence['state'], number> = { active: 0, pending: 1, expired: 2 };
 const FILTERS = [{ key: 'state', label: 'State', options: anyOf(['active', 'pending', 'expired']) }] as const;
 
-export const mountSilences: MountPage = (root, { route }) => {
+export const mountSilences: MountPage = (root, { route, live }) => {
   const d = new Disposer();
   const f = readFilters(route.query, ['state']);
   const body = h('div', { 'data-testid': 'silences' }, loading());
@@ -147,6 +148,7 @@ export const mountSilences: MountPage = (root, { route }) => {
     void load();
   }, 30_000);
   d.add(() => clearInterval(timer));
+  reloadOnLive(d, live, load, (m) => m.type === 'silence');
   void load();
   return { unmount: () => d.dispose() };
 };
