@@ -5,28 +5,20 @@
  * at a local capture server is configured: silences need one. Every page opened is checked for
  * console errors and CSP violations. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
-  ensureBuilt,
+  type DashboardSession,
+  expectClean,
   getJson,
-  launchBrowser,
-  type PageWatch,
   postJson,
-  removeDir,
   type ServerProcess,
   screenshot,
   spikeUntilAnomaly,
-  startServer,
-  startWebhookSink,
+  startDashboardSession,
   until,
-  type WebhookSink,
   warmupItems,
-  watch,
 } from './harness.js';
 
 const hasChromium = existsSync(CHROMIUM);
@@ -38,13 +30,6 @@ const ORDERS = { service: 'orders', endpoint: 'GET:/orders' };
 const SPIKE = 100_000;
 const HOUR = 3600_000;
 
-/** Records CSP violations (with the directive) from before the first script runs. */
-const CSP_WATCH = `(() => {
-  window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
-})()`;
-
 async function deleteJson(url: string): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { method: 'DELETE' });
   const text = await res.text();
@@ -52,33 +37,12 @@ async function deleteJson(url: string): Promise<{ status: number; body: any }> {
 }
 
 describe.skipIf(!hasChromium)('alert management (e2e, real server, Chromium)', () => {
+  let session: DashboardSession;
   let server: ServerProcess;
-  let browser: Browser;
-  let sink: WebhookSink;
-  let configDir = '';
   let billingId = '';
   let ordersId = '';
-  const opened: { page: Page; w: PageWatch; hash: string }[] = [];
 
-  async function open(
-    hash: string,
-    viewport = { width: 1280, height: 900 },
-  ): Promise<{ page: Page; w: PageWatch }> {
-    const page = await browser.newPage({ viewport });
-    const w = watch(page);
-    await page.addInitScript(CSP_WATCH);
-    opened.push({ page, w, hash });
-    await page.goto(`${server.url}/${hash}`);
-    await page.locator('[data-testid=conn][data-state=live]').waitFor({ timeout: 10_000 });
-    return { page, w };
-  }
-
-  /** No console errors, page errors, dialogs or CSP violations on `page`. */
-  async function expectClean(page: Page, w: PageWatch): Promise<void> {
-    expect(w.errors).toEqual([]);
-    expect(w.dialogs).toEqual([]);
-    expect(await page.evaluate('window.__csp')).toEqual([]);
-  }
+  let open: DashboardSession['open'];
 
   /** Warms a series up and returns its id. */
   async function warm(key: { service: string; endpoint: string }, end: number): Promise<string> {
@@ -105,41 +69,29 @@ describe.skipIf(!hasChromium)('alert management (e2e, real server, Chromium)', (
   }
 
   beforeAll(async () => {
-    ensureBuilt();
-    sink = await startWebhookSink();
-    configDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-config-'));
-    const configFile = join(configDir, 'vigil.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        security: { allowPrivateReceivers: true },
-        alerting: {
-          receivers: [{ name: 'capture', type: 'webhook', url: `${sink.url}/hook` }],
-          maintenance: [
-            {
-              name: 'weekly-deploy',
-              matchers: ['service="nowhere"'],
-              timeZone: 'Europe/Berlin',
-              weekly: [{ days: ['sat'], start: '02:00', end: '04:00' }],
-              comment: 'deploys of nowhere',
-            },
-          ],
-        },
-      }),
-    );
-    server = await startServer({ configFile });
-    browser = await launchBrowser();
+    session = await startDashboardSession((sinkUrl) => ({
+      security: { allowPrivateReceivers: true },
+      alerting: {
+        receivers: [{ name: 'capture', type: 'webhook', url: `${sinkUrl}/hook` }],
+        maintenance: [
+          {
+            name: 'weekly-deploy',
+            matchers: ['service="nowhere"'],
+            timeZone: 'Europe/Berlin',
+            weekly: [{ days: ['sat'], start: '02:00', end: '04:00' }],
+            comment: 'deploys of nowhere',
+          },
+        ],
+      },
+    }));
+    ({ server, open } = session);
     const now = Date.now();
     billingId = await warm(BILLING, now - 60_000);
     ordersId = await warm(ORDERS, now - 60_000);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    await sink?.close();
-    if (configDir) removeDir(configDir);
+    await session?.close();
   });
 
   it('creates a silence on the Silences page, lists it as active, shows API errors, and expires it', async () => {
@@ -468,7 +420,7 @@ describe.skipIf(!hasChromium)('alert management (e2e, real server, Chromium)', (
     ] as const)
       await expectClean(p, w);
     // Every page these tests opened stayed clean.
-    for (const o of opened) expect(o.w.errors, o.hash).toEqual([]);
+    for (const o of session.opened) expect(o.w.errors, o.hash).toEqual([]);
     await Promise.all([reports.close(), settings.close(), kb.close()]);
   }, 60_000);
 });

@@ -2,28 +2,22 @@
  * End-to-end tests of the dashboard against the real server (child process) in Chromium.
  * Screenshots of every page go to artifacts/screenshots/.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
-  ensureBuilt,
+  type DashboardSession,
   getJson,
-  launchBrowser,
-  type PageWatch,
   postJson,
-  removeDir,
   type ServerProcess,
   screenshot,
   spikeUntilAnomaly,
+  startDashboardSession,
   startServer,
-  startWebhookSink,
   until,
   type WebhookSink,
   warmupItems,
-  watch,
 } from './harness.js';
 
 const hasChromium = existsSync(CHROMIUM);
@@ -36,43 +30,23 @@ const SPIKE = 100_000;
 const HOOK_SECRET = 's3cret-token-e2e';
 
 describe.skipIf(!hasChromium)('dashboard (e2e, real server, Chromium)', () => {
+  let session: DashboardSession;
   let server: ServerProcess;
   let browser: Browser;
+  let sink: WebhookSink;
+  let open: DashboardSession['open'];
   let checkoutId = '';
   /** Points of the checkout series so far. */
   let checkoutPoints = 200;
-  let sink: WebhookSink;
-  let configDir = '';
   let evilId = '';
-  const watches: PageWatch[] = [];
-
-  async function open(
-    hash: string,
-    viewport = { width: 1280, height: 900 },
-  ): Promise<{ page: Page; w: PageWatch }> {
-    const page = await browser.newPage({ viewport });
-    const w = watch(page);
-    watches.push(w);
-    await page.goto(`${server.url}/${hash}`);
-    await page.locator('[data-testid=conn][data-state=live]').waitFor({ timeout: 10_000 });
-    return { page, w };
-  }
 
   beforeAll(async () => {
-    ensureBuilt();
-    sink = await startWebhookSink();
-    configDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-config-'));
-    const configFile = join(configDir, 'vigil.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        alerting: {
-          receivers: [{ name: 'ops-hook', type: 'webhook', url: `${sink.url}/hook?token=${HOOK_SECRET}` }],
-        },
-      }),
-    );
-    server = await startServer({ configFile });
-    browser = await launchBrowser();
+    session = await startDashboardSession((sinkUrl) => ({
+      alerting: {
+        receivers: [{ name: 'ops-hook', type: 'webhook', url: `${sinkUrl}/hook?token=${HOOK_SECRET}` }],
+      },
+    }));
+    ({ server, browser, sink, open } = session);
     const now = Date.now();
     const warm = await postJson(`${server.url}/api/batch`, {
       metrics: warmupItems(CHECKOUT, 200, now - 60_000),
@@ -103,11 +77,7 @@ describe.skipIf(!hasChromium)('dashboard (e2e, real server, Chromium)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-    await sink?.close();
-    if (configDir) removeDir(configDir);
+    await session?.close();
   });
 
   it('loads the overview with no console errors and a first paint under 1 s', async () => {
@@ -463,6 +433,7 @@ describe.skipIf(!hasChromium)('dashboard (e2e, real server, Chromium)', () => {
     await server.stop();
     await page.locator('[data-testid=conn][data-state=reconnecting]').waitFor({ timeout: 10_000 });
     server = await startServer({ port, dataDir, configFile });
+    session.server = server;
     // A series warmed up and spiked right after the restart (so this test does not depend on
     // detector state surviving the restart): the page learns about its anomalies live or
     // through the REST backfill it runs after reconnecting.

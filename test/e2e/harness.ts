@@ -3,14 +3,22 @@
  * port of its choosing with a temporary data directory and `--no-agent`, and Debian's
  * Chromium driven by playwright-core.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+import {
+  type VigilProcess as ServerProcess,
+  startVigilProcess as startServer,
+} from '../helpers/vigil-process.js';
+
+export { type ServerProcess, startServer };
 
 /** Repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,20 +26,6 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CHROMIUM = '/usr/bin/chromium';
 /** Where screenshots go (git-ignored). */
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
-
-/** A running server child process. */
-export interface ServerProcess {
-  /** Base URL, e.g. `http://127.0.0.1:41234`. */
-  readonly url: string;
-  readonly port: number;
-  readonly dataDir: string;
-  /** The `--config` file it was started with, if any. */
-  readonly configFile: string | undefined;
-  /** Everything the server wrote on stdout and stderr so far. */
-  output(): string;
-  /** Sends SIGTERM and waits for exit (SIGKILL after 5 s). */
-  stop(): Promise<void>;
-}
 
 /**
  * Makes sure the server and dashboard builds exist: throws when `dist/cli/main.js` is missing
@@ -52,92 +46,6 @@ export function ensureBuilt(): void {
       },
     );
   }
-}
-
-/**
- * Starts `node bin/vigil.js start --port <port> --data-dir <dir> --no-agent` and resolves once
- * it prints its URL.
- * @param opts.port - port to listen on; 0 (default) lets the OS choose.
- * @param opts.dataDir - data directory; default a fresh temporary one.
- * @param opts.configFile - JSON config file passed as `--config`.
- * @param opts.env - extra environment variables; they override the defaults, which turn
- *   authentication off (`VIGIL_AUTH=0`) and allow webhook receivers on 127.0.0.1.
- * @throws Error when the process exits or prints no URL within `timeoutMs` (default 20 s).
- */
-export async function startServer(
-  opts: {
-    port?: number;
-    dataDir?: string;
-    configFile?: string | undefined;
-    timeoutMs?: number;
-    env?: Readonly<Record<string, string>>;
-  } = {},
-): Promise<ServerProcess> {
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'vigil.js'),
-      'start',
-      '--port',
-      String(opts.port ?? 0),
-      '--data-dir',
-      dataDir,
-      '--no-agent',
-      ...(opts.configFile === undefined ? [] : ['--config', opts.configFile]),
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        VIGIL_LOG_LEVEL: 'warn',
-        VIGIL_AUTH: '0',
-        VIGIL_ALLOW_PRIVATE_RECEIVERS: '1',
-        ...opts.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    out += b.toString('utf8');
-  });
-  child.stderr?.on('data', (b: Buffer) => {
-    out += b.toString('utf8');
-  });
-  const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(
-      () => rej(new Error(`server printed no URL within ${opts.timeoutMs ?? 20_000} ms:\n${out}`)),
-      opts.timeoutMs ?? 20_000,
-    );
-    const check = () => {
-      const m = /Vigil (http:\/\/[^\s]+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        res(m[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`server exited with code ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    dataDir,
-    configFile: opts.configFile,
-    output: () => out,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
 }
 
 /** Removes a data directory made by {@link startServer}. */
@@ -306,4 +214,76 @@ export async function startWebhookSink(): Promise<WebhookSink> {
     requests,
     close: () => new Promise<void>((res) => server.close(() => res())),
   };
+}
+
+/** Records CSP violations (with the directive) in `window.__csp`, from before the first script runs. */
+const CSP_WATCH = `(() => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) =>
+    window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
+})()`;
+
+/** One e2e file's world: a webhook sink, the server configured with it, and Chromium. */
+export interface DashboardSession {
+  /** The server; a test that restarts it assigns the new process here, so `close` stops that one. */
+  server: ServerProcess;
+  readonly browser: Browser;
+  readonly sink: WebhookSink;
+  /** Every page opened with {@link DashboardSession.open}, with its watch and route. */
+  readonly opened: { readonly page: Page; readonly w: PageWatch; readonly hash: string }[];
+  /**
+   * Opens the dashboard at `hash` (e.g. `#/silences`) in a new page watched for console
+   * errors, dialogs and CSP violations; resolves once the live feed is connected.
+   */
+  open(hash: string, viewport?: { width: number; height: number }): Promise<{ page: Page; w: PageWatch }>;
+  /** Closes the browser, stops the server and the sink, removes their directories. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds if needed, starts a webhook sink, the server with the config `config(sinkUrl)` returns
+ * (written to a temporary `--config` file), and Chromium.
+ * @throws Error when the server build is missing or the server does not start.
+ */
+export async function startDashboardSession(
+  config: (sinkUrl: string) => Record<string, unknown>,
+): Promise<DashboardSession> {
+  ensureBuilt();
+  const sink = await startWebhookSink();
+  const configDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-config-'));
+  const configFile = join(configDir, 'vigil.json');
+  writeFileSync(configFile, JSON.stringify(config(sink.url)));
+  const server = await startServer({ configFile });
+  const browser = await launchBrowser();
+  const opened: { page: Page; w: PageWatch; hash: string }[] = [];
+  const session: DashboardSession = {
+    server,
+    browser,
+    sink,
+    opened,
+    async open(hash, viewport = { width: 1280, height: 900 }) {
+      const page = await browser.newPage({ viewport });
+      const w = watch(page);
+      await page.addInitScript(CSP_WATCH);
+      opened.push({ page, w, hash });
+      await page.goto(`${session.server.url}/${hash}`);
+      await page.locator('[data-testid=conn][data-state=live]').waitFor({ timeout: 10_000 });
+      return { page, w };
+    },
+    async close() {
+      await browser.close();
+      await session.server.stop();
+      removeDir(session.server.dataDir);
+      await sink.close();
+      removeDir(configDir);
+    },
+  };
+  return session;
+}
+
+/** Asserts that `page` logged no console or page error, opened no dialog and violated no CSP directive. */
+export async function expectClean(page: Page, w: PageWatch): Promise<void> {
+  expect(w.errors).toEqual([]);
+  expect(w.dialogs).toEqual([]);
+  expect(await page.evaluate('window.__csp')).toEqual([]);
 }
