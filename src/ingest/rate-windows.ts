@@ -129,12 +129,13 @@ export class RateWindows {
     }
   }
 
-  /** Serializable state for checkpoints. */
+  /** Serializable state for checkpoints: a copy, unaffected by the events counted after it. */
   snapshot(): SerializedWindows {
+    // Copies: the live windows keep counting after the snapshot is taken.
     return {
       windowMs: this.windowMs,
-      requests: [...this.requests.entries()],
-      logs: [...this.logs.entries()],
+      requests: [...this.requests].map(([key, w]) => [key, { ...w }] as const),
+      logs: [...this.logs].map(([key, w]) => [key, { start: w.start, counts: { ...w.counts } }] as const),
     };
   }
 

@@ -696,7 +696,15 @@ export class Pipeline {
       maintenance: [...this.maintenanceEntries.values()].filter((e) => e.source === 'api'),
       feedback: [...this.feedbackBySeries.values()].flat(),
     };
-    return { throughSeq: this.appliedSeq, takenAt, series: this.series.drainCheckpoint(), pipeline };
+    // A sliced checkpoint is written after later records have been applied, and some of these
+    // snapshots share mutable objects with the live state (the open rate windows, for one): a
+    // JSON copy fixes the state at `throughSeq`, as the store will serialize it anyway.
+    return {
+      throughSeq: this.appliedSeq,
+      takenAt,
+      series: this.series.drainCheckpoint(),
+      pipeline: JSON.parse(JSON.stringify(pipeline)) as PipelineState,
+    };
   }
 
   /** Marks the series of a checkpoint that could not be saved as unsaved again. */

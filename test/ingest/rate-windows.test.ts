@@ -66,4 +66,21 @@ describe('RateWindows', () => {
       ['INFO', 2 * W, 1 / 60],
     ]);
   });
+
+  it('regression: a snapshot is a copy, unchanged by the events counted after it', () => {
+    // Sliced checkpoints serialize the snapshot after later records were applied: a snapshot
+    // sharing the live windows recorded counts of records after its seq, which a replay then
+    // counted again (and windows it had already closed were lost).
+    const w = new RateWindows(W);
+    const { emit } = collect();
+    w.request('s', 'e', 1000, 500, emit);
+    w.log('s', 'error', 1000, emit);
+    const snapshot = w.snapshot();
+    const before = JSON.stringify(snapshot);
+    w.request('s', 'e', 2000, 200, emit);
+    w.log('s', 'error', 2000, emit);
+    w.request('s', 'e', 2 * W, 200, emit);
+    w.log('s', 'warn', 2 * W, emit);
+    expect(JSON.stringify(snapshot)).toBe(before);
+  });
 });
