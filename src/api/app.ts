@@ -22,6 +22,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, type ErrorCode } from './errors.js';
 import { liveRoutes } from './live.js';
 import { createMetrics } from './metrics.js';
+import { alertmanagerRoutes } from './routes/alertmanager.js';
 import { alertRoutes } from './routes/alerts.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   opsRoutes(app, ctx);
   silenceRoutes(app, ctx);
   receiverRoutes(app, ctx);
+  alertmanagerRoutes(app, ctx);
   incidentRoutes(app, ctx);
   feedbackRoutes(app, ctx);
   await app.register(async (scope) => liveRoutes(scope, ctx));

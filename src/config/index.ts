@@ -286,3 +286,11 @@ export function redactUrl(url: string): string {
     return '[invalid url]';
   }
 }
+
+/**
+ * The dashboard's base URL for links (notifications, Alertmanager API): `server.publicUrl`, else
+ * `http://<host>:<port>` of the configured listen address; no trailing slash.
+ */
+export function publicUrlOf(config: Pick<Config, 'server'>): string {
+  return (config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`).replace(/\/$/, '');
+}

@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import type { ActionRefusal } from '../alerting/alert-manager.js';
-import type { Config } from '../config/index.js';
+import { type Config, publicUrlOf } from '../config/index.js';
 import type { DetectorFactory } from '../engine/index.js';
 import type { IngestItem } from '../ingest/items.js';
 import { decodeItems, type EncodedItems, encodeItems } from '../ingest/log-codec.js';
@@ -107,7 +107,7 @@ export class Runtime {
       inhibit: config.alerting.inhibit,
       maintenance: config.alerting.maintenance,
       silenceReminderMs: config.alerting.silenceReminderMs,
-      publicUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`,
+      publicUrl: publicUrlOf(config),
       publish: (event) => storage.bus.publish(event),
       onPoint: (point) => this.pointListener?.(point),
       onItemError: (err, item) =>

@@ -71,6 +71,13 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   rule('GET', '/api/silences', 'read', 'deny'),
   rule('POST', '/api/silences', 'write', 'deny', { audit: 'silence.create', body: 'control' }),
   rule('DELETE', '/api/silences/:id', 'write', 'deny', { audit: 'silence.expire', body: 'control' }),
+  /** The Alertmanager API v2 subset (amtool): same scopes as the native routes. */
+  rule('GET', '/api/v2/status', 'read', 'deny'),
+  rule('GET', '/api/v2/alerts', 'read', 'deny'),
+  rule('GET', '/api/v2/silences', 'read', 'deny'),
+  rule('GET', '/api/v2/silence/:id', 'read', 'deny'),
+  rule('POST', '/api/v2/silences', 'write', 'deny', { audit: 'silence.create', body: 'control' }),
+  rule('DELETE', '/api/v2/silence/:id', 'write', 'deny', { audit: 'silence.expire', body: 'control' }),
   /** Incidents, the quality report and maintenance windows span services. */
   rule('GET', '/api/incidents', 'read', 'deny'),
   rule('GET', '/api/incidents/:id', 'read', 'deny'),

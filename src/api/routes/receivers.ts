@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { redactUrl } from '../../config/index.js';
+import { publicUrlOf, redactUrl } from '../../config/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, zodValidationError } from '../errors.js';
 import { actorOf } from '../principal.js';
@@ -39,8 +39,7 @@ export function receiverRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: { name: string } }>('/api/receivers/:name/test', async (req) => {
     const parsed = testBody.safeParse(req.body ?? {});
     if (!parsed.success) throw zodValidationError(parsed.error);
-    const publicUrl =
-      ctx.config.server.publicUrl ?? `http://${ctx.config.server.host}:${ctx.config.server.port}`;
+    const publicUrl = publicUrlOf(ctx.config);
     const by = actorOf(req, parsed.data.by);
     const result = ctx.receiverTester ? await ctx.receiverTester(req.params.name, publicUrl, by) : null;
     if (result === null) throw new ApiError('NOT_FOUND', `no receiver named "${req.params.name}"`);

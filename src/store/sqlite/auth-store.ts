@@ -3,6 +3,7 @@
  * tables (`auth_*`) of the same database file as the rest of Vigil's state, on a connection
  * of their own (WAL mode lets it share the file with the main store's connection).
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -147,10 +148,13 @@ export class SqliteAuthStore implements AuthStore {
 
   /**
    * Opens `dataDir/vigil.db` (or `fileName`) on a connection of its own, in WAL mode with a
-   * 2 s busy timeout, and creates the tables.
-   * @throws the SQLite error when the file cannot be opened
+   * 2 s busy timeout, and creates the directory and the tables (so `vigil keys create` and
+   * `vigil users add` work before the first `vigil start`).
+   * @throws the file-system error when the directory cannot be created, the SQLite error when
+   *   the file cannot be opened
    */
   static open(dataDir: string, fileName = 'vigil.db'): SqliteAuthStore {
+    mkdirSync(dataDir, { recursive: true });
     const db = new Database(join(dataDir, fileName), { timeout: 2000 });
     try {
       db.pragma('journal_mode = WAL');
