@@ -2,6 +2,8 @@
  * Alert lifecycle: anomalies open or update one alert per series (deduplication), alerts
  * move firing → acknowledged → resolved, and resolve by themselves once the series has been
  * normal for the recovery window (in event time, so a replay decides exactly as live ingest).
+ * A series can also have one `no_data` alert, opened when it stopped reporting and resolved
+ * when it reports again (see `alerting/no-data`), next to its anomaly alert.
  *
  * Deterministic: everything it decides comes from its inputs (samples with their event time,
  * user actions with the time they were received), so it can be rebuilt from the ingest log.
@@ -55,10 +57,15 @@ interface SerializedState {
   readonly pending: ReadonlyArray<readonly [string, number[]]>;
 }
 
+/** Key of an open alert: the series id, plus a suffix for `no_data` alerts (one of each kind per series). */
+function keyOf(alert: Pick<Alert, 'seriesId' | 'type'>): string {
+  return alert.type === 'no_data' ? `${alert.seriesId}\u0000no_data` : alert.seriesId;
+}
+
 /** The alert lifecycle state machine. */
 export class AlertManager {
   private nextId = 1;
-  /** Open (firing or acknowledged) alert per series id. */
+  /** Open (firing or acknowledged) alerts by {@link keyOf}: the anomaly alert under the series id. */
   private readonly open = new Map<string, OpenAlert>();
   /** Open alerts by alert id. */
   private readonly byId = new Map<string, OpenAlert>();
@@ -155,6 +162,57 @@ export class AlertManager {
     this.byId.set(alert.id, entry);
     this.record(entry, 'opened', anomaly.t, null, null);
     return alert.id;
+  }
+
+  /**
+   * Opens a `no_data` alert on a series that stopped reporting (nothing when one is open).
+   * @param at receive time at which the silence was noticed, Unix ms (the alert's start)
+   * @param summary one sentence, e.g. `no samples for 10 min (last at …)`
+   * @returns the id of the alert opened, or null
+   */
+  onNoData(
+    series: SeriesKey & { readonly id: string },
+    at: number,
+    severity: Severity,
+    summary: string,
+  ): string | null {
+    const key = keyOf({ seriesId: series.id, type: 'no_data' });
+    if (this.open.has(key)) return null;
+    const alert: Alert = {
+      id: String(this.nextId++),
+      seriesId: series.id,
+      service: series.service,
+      endpoint: series.endpoint,
+      metric: series.metric,
+      labels: series.labels,
+      status: 'firing',
+      severity,
+      startsAt: at,
+      lastAnomalyAt: at,
+      resolvedAt: null,
+      anomalyCount: 0,
+      maxScore: 1,
+      type: 'no_data',
+      summary,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      resolvedBy: null,
+      note: null,
+      ackExpiresAt: null,
+      incidentId: null,
+      version: 1,
+    };
+    const entry: OpenAlert = { alert, historyLength: 0 };
+    this.open.set(key, entry);
+    this.byId.set(alert.id, entry);
+    this.record(entry, 'opened', at, null, null);
+    return alert.id;
+  }
+
+  /** Resolves the series' `no_data` alert, if one is open, because a sample arrived at `at` (Unix ms). */
+  onData(seriesId: string, at: number): void {
+    const current = this.open.get(keyOf({ seriesId, type: 'no_data' }));
+    if (current) this.close(current, 'auto_resolved', at, null, 'samples arrive again');
   }
 
   /** Feeds a normal sample: auto-resolves the series' alert after the recovery window. */
@@ -286,7 +344,7 @@ export class AlertManager {
       version: a.version + 1,
     };
     this.replace(current, resolved);
-    this.open.delete(a.seriesId);
+    this.open.delete(keyOf(a));
     this.byId.delete(a.id);
     this.expiring.delete(a.id);
     this.record(current, action, at, by, note);
@@ -343,7 +401,7 @@ export class AlertManager {
         incidentId: saved.incidentId ?? null,
       };
       const entry: OpenAlert = { alert, historyLength };
-      this.open.set(alert.seriesId, entry);
+      this.open.set(keyOf(alert), entry);
       this.byId.set(alert.id, entry);
       if (alert.status === 'acknowledged' && alert.ackExpiresAt !== null) this.expiring.add(alert.id);
     }

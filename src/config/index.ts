@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { maintenanceWindowSchema } from '../alerting/maintenance/window.js';
+import { noDataRuleSchema } from '../alerting/no-data/watch.js';
 import { type ReceiverConfig, receiverConfigSchema, redactReceiver } from '../alerting/receivers/config.js';
 import { routeTreeSchema } from '../alerting/routing/schema.js';
 import { unknownReceivers } from '../alerting/routing/tree.js';
@@ -102,6 +103,8 @@ export const configSchema = z
         maintenance: z.array(maintenanceWindowSchema).default([]),
         /** How long before a silence ends its creator's receivers get a reminder, ms (0 = none). */
         silenceReminderMs: z.number().int().min(0).default(3_600_000),
+        /** Series that must keep reporting: a `no_data` alert when one is silent longer than its rule allows. */
+        noData: z.array(noDataRuleSchema).max(100).default([]),
         /** Retry policy of every receiver's deliveries. */
         delivery: z
           .object({
@@ -133,6 +136,16 @@ export const configSchema = z
             });
           names.add(r.name);
         }
+        const rules = new Set<string>();
+        for (const [i, r] of alerting.noData.entries()) {
+          if (rules.has(r.name))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['noData', i, 'name'],
+              message: `duplicate no-data rule name "${r.name}"`,
+            });
+          rules.add(r.name);
+        }
         const windows = new Set<string>();
         for (const [i, w] of alerting.maintenance.entries()) {
           if (windows.has(w.name))
@@ -157,6 +170,7 @@ export const configSchema = z
         inhibit: true,
         maintenance: [],
         silenceReminderMs: 3_600_000,
+        noData: [],
         delivery: { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000, timeoutMs: 5000 },
       }),
     agent: z

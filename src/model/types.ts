@@ -6,6 +6,9 @@ import type { AnomalyComponent, AnomalyType } from '../engine/types.js';
 
 export type { AnomalyComponent, AnomalyType };
 
+/** What an alert is about: an anomaly type, or `no_data` (the series stopped reporting, see `alerting.noData`). */
+export type AlertType = AnomalyType | 'no_data';
+
 /** Label set of a series: name → value, both strings. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -99,7 +102,8 @@ export interface Alert {
   readonly resolvedAt: number | null;
   readonly anomalyCount: number;
   readonly maxScore: number;
-  readonly type: AnomalyType;
+  /** The anomaly type that opened (or last escalated) it, or `no_data` when the series stopped reporting. */
+  readonly type: AlertType;
   readonly summary: string;
   readonly acknowledgedBy: string | null;
   readonly acknowledgedAt: number | null;

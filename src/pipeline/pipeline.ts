@@ -12,6 +12,7 @@ import { AlertManager } from '../alerting/alert-manager.js';
 import { applyFeedback, type Feedback, feedbackActive } from '../alerting/feedback/feedback.js';
 import { IncidentTracker, type IncidentTrackerState } from '../alerting/incidents/incident.js';
 import { MaintenanceWindow, type MaintenanceWindowConfig } from '../alerting/maintenance/window.js';
+import { type NoDataDue, type NoDataRule, type NoDataState, NoDataWatch } from '../alerting/no-data/watch.js';
 import {
   type AnomalyValues,
   createNotifier,
@@ -37,6 +38,7 @@ import type {
   AlertEvent,
   Anomaly,
   Delivery,
+  Labels,
   LiveEvent,
   LogRecord,
   PointRecord,
@@ -118,6 +120,8 @@ export interface PipelineOptions {
   readonly maintenance?: readonly MaintenanceWindowConfig[] | undefined;
   /** `config.alerting.silenceReminderMs` (default 1 h; 0 = no reminders). */
   readonly silenceReminderMs?: number | undefined;
+  /** `config.alerting.noData`: series that must keep reporting. */
+  readonly noData?: readonly NoDataRule[] | undefined;
   readonly publicUrl: string;
   /** Live events (anomalies, alert changes) as they are produced; not called while replaying. */
   readonly publish: (event: LiveEvent) => void;
@@ -142,6 +146,8 @@ interface PipelineState {
   readonly maintenance?: readonly MaintenanceEntry[];
   /** Active series-scoped feedback. */
   readonly feedback?: readonly Feedback[];
+  /** Last receive time of the series watched for missing data. */
+  readonly noData?: NoDataState;
 }
 
 /** Body of a `silence` log record: create/replace a silence, or expire one now. */
@@ -207,6 +213,8 @@ export class Pipeline {
   >();
   /** Active series-scoped feedback by series id. */
   private readonly feedbackBySeries = new Map<string, Feedback[]>();
+  /** Series that must keep reporting (`alerting.noData`). */
+  private readonly noData: NoDataWatch;
   /** Correlation group of the anomaly being recorded, for the incident of the alert it opens. */
   private currentGroup: string | null = null;
 
@@ -242,6 +250,7 @@ export class Pipeline {
       this.maintenanceEntries.set(id, { id, source: 'config', window, createdBy: 'config', createdAt: 0 });
     }
     this.compileMaintenance();
+    this.noData = new NoDataWatch(options.noData ?? []);
     this.alerts = new AlertManager(options.alerting, {
       alertChanged: (alert, event, action) => this.onAlertChanged(alert, event, action),
     });
@@ -289,6 +298,21 @@ export class Pipeline {
     this.flushNotifications();
   }
 
+  /** Whether `alerting.noData` rules are configured (a start then logs a `restart` record). */
+  get watchesNoData(): boolean {
+    return this.noData.enabled;
+  }
+
+  /**
+   * Applies a `restart` record (written when Vigil starts, after the replay): series watched
+   * for missing data get a full `afterMs` from now, as Vigil received nothing while it was down.
+   */
+  applyRestart(seq: number, receivedAt: number): void {
+    this.noData.grace(receivedAt);
+    this.begin(seq, receivedAt);
+    this.flushNotifications();
+  }
+
   /** Applies a `silence` record (create/replace, or expire at the record's time). */
   applySilence(seq: number, receivedAt: number, body: SilenceBody): void {
     this.begin(seq, receivedAt);
@@ -320,10 +344,12 @@ export class Pipeline {
 
   /** Wall time (Unix ms) at which a `tick` record should be applied, or null when none is needed. */
   nextNotificationAt(): number | null {
-    const notify = this.notifier?.nextWakeAt(this.currentReceivedAt) ?? null;
-    const ack = this.alerts.nextAckExpiry();
-    if (notify === null) return ack;
-    return ack === null ? notify : Math.min(notify, ack);
+    const times = [
+      this.notifier?.nextWakeAt(this.currentReceivedAt) ?? null,
+      this.alerts.nextAckExpiry(),
+      this.noData.nextDueAt(),
+    ].filter((t): t is number => t !== null);
+    return times.length === 0 ? null : Math.min(...times);
   }
 
   /** Applies a `maintenance` record (create/replace or delete an API-created window). */
@@ -355,7 +381,7 @@ export class Pipeline {
     if (this.maintenanceWindows.length === 0) return [];
     const cached = this.seriesWindows.get(s.id);
     if (cached && cached.version === this.maintenanceVersion) return cached.windows;
-    const labels = { ...s.labels, service: s.service, endpoint: s.endpoint, metric: s.metric };
+    const labels = labelsOf(s);
     const windows = this.maintenanceWindows.map((w) => w.window).filter((w) => w.matches(labels));
     this.seriesWindows.set(s.id, { version: this.maintenanceVersion, windows });
     return windows;
@@ -416,6 +442,7 @@ export class Pipeline {
     else if (kind === 'silence') this.applySilence(seq, receivedAt, body as SilenceBody);
     else if (kind === 'maintenance') this.applyMaintenance(seq, receivedAt, body as MaintenanceBody);
     else if (kind === 'feedback') this.applyFeedback(seq, receivedAt, body as FeedbackBody);
+    else if (kind === 'restart') this.applyRestart(seq, receivedAt);
     else throw new Error(`unknown ingest log record kind "${kind}" at seq ${seq}`);
   }
 
@@ -437,8 +464,24 @@ export class Pipeline {
     this.anomalyIndex = 0;
     this.logIndex = 0;
     this.appliedSeq = seq;
-    // Acknowledgements that lapsed by this record's time fire again before it applies.
-    if (this.alerts.expireAcks(receivedAt) > 0) this.flushNotifications();
+    // Acknowledgements that lapsed by this record's time fire again before it applies, and
+    // series silent for longer than their no-data rule allows get their alert.
+    let changed = this.alerts.expireAcks(receivedAt) > 0;
+    if (this.noData.enabled) {
+      for (const due of this.noData.due(receivedAt)) changed = this.openNoData(due, receivedAt) || changed;
+    }
+    if (changed) this.flushNotifications();
+  }
+
+  /** Opens the `no_data` alert of a series that went silent; false when it has one already. */
+  private openNoData(due: NoDataDue, now: number): boolean {
+    const s = this.series.get(due.seriesId);
+    if (!s) return false;
+    const gap = Math.round((now - due.lastAt) / 1000);
+    const summary =
+      `no samples for ${gap} s (rule "${due.rule.name}" allows ${Math.round(due.rule.afterMs / 1000)} s; ` +
+      `last received ${new Date(due.lastAt).toISOString()})`;
+    return this.alerts.onNoData(s, now, due.rule.severity, summary) !== null;
   }
 
   private remember(key: string, answer: IngestAnswer & { seq: number }): void {
@@ -511,6 +554,8 @@ export class Pipeline {
     s.firstSeen = Math.min(s.firstSeen, item.t);
     s.warmup = verdict.warmup;
     this.series.touch(s);
+    if (this.noData.enabled && this.noData.seen(s.id, () => labelsOf(s), this.currentReceivedAt))
+      this.alerts.onData(s.id, this.currentReceivedAt);
 
     const outOfRange = item.range !== undefined && (item.v < item.range[0] || item.v > item.range[1]);
     const anomalous = verdict.anomalous || outOfRange;
@@ -695,6 +740,7 @@ export class Pipeline {
       incidents: this.incidents.snapshot(),
       maintenance: [...this.maintenanceEntries.values()].filter((e) => e.source === 'api'),
       feedback: [...this.feedbackBySeries.values()].flat(),
+      noData: this.noData.snapshot(),
     };
     // A sliced checkpoint is written after later records have been applied, and some of these
     // snapshots share mutable objects with the live state (the open rate windows, for one): a
@@ -729,6 +775,7 @@ export class Pipeline {
     for (const [k, v] of state.keys) this.keys.set(k, v);
     if (this.notifier && state.notifier) this.notifier.restore(state.notifier);
     this.incidents.restore(state.incidents);
+    this.noData.restore(state.noData);
     for (const [id, e] of this.maintenanceEntries) if (e.source === 'api') this.maintenanceEntries.delete(id);
     for (const e of state.maintenance ?? []) this.maintenanceEntries.set(e.id, e);
     this.compileMaintenance();
@@ -741,4 +788,9 @@ export class Pipeline {
     this.appliedSeq = checkpoint.throughSeq;
     return fresh;
   }
+}
+
+/** The labels matchers see for a series: its labels plus `service`, `endpoint` and `metric`. */
+function labelsOf(s: LiveSeries): Labels {
+  return { ...s.labels, service: s.service, endpoint: s.endpoint, metric: s.metric };
 }

@@ -107,6 +107,7 @@ export class Runtime {
       inhibit: config.alerting.inhibit,
       maintenance: config.alerting.maintenance,
       silenceReminderMs: config.alerting.silenceReminderMs,
+      noData: config.alerting.noData,
       publicUrl: publicUrlOf(config),
       publish: (event) => storage.bus.publish(event),
       onPoint: (point) => this.pointListener?.(point),
@@ -141,6 +142,14 @@ export class Runtime {
         replayed++;
       }
     });
+    if (this.pipeline.watchesNoData) {
+      try {
+        const now = Date.now();
+        this.pipeline.applyRestart(this.storage.log.append('restart', now, {}), now);
+      } catch (err) {
+        this.logger.warn({ err }, 'could not log the restart (no-data deadlines run from before it)');
+      }
+    }
     this.flush();
     this.checkpoint(Date.now());
     this.logger.info(

@@ -65,7 +65,9 @@ export function explainLines(n: NotifiedAlert): string[] {
     lines.push(`Type: ${a.type.replace('_', ' ')}`);
   }
   lines.push(
-    `${a.status === 'resolved' ? 'Lasted' : 'For'} ${formatDuration(alertDurationMs(a))}, ${a.anomalyCount} anomalous points, peak score ${formatNumber(a.maxScore)}`,
+    a.type === 'no_data'
+      ? `${a.status === 'resolved' ? 'Was silent' : 'Silent'} for ${formatDuration(alertDurationMs(a))} since the alert opened`
+      : `${a.status === 'resolved' ? 'Lasted' : 'For'} ${formatDuration(alertDurationMs(a))}, ${a.anomalyCount} anomalous points, peak score ${formatNumber(a.maxScore)}`,
   );
   lines.push(a.summary);
   if (a.acknowledgedBy) lines.push(`Acknowledged by ${a.acknowledgedBy}`);
