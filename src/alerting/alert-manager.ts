@@ -57,6 +57,38 @@ interface SerializedState {
   readonly pending: ReadonlyArray<readonly [string, number[]]>;
 }
 
+/**
+ * A new firing alert (version 1) on `series`: nobody acknowledged or resolved it, no incident yet.
+ * @param fields what it is about and since when (times Unix ms)
+ */
+export function firingAlert(
+  id: string,
+  series: SeriesKey & { readonly id: string },
+  fields: Pick<
+    Alert,
+    'severity' | 'startsAt' | 'lastAnomalyAt' | 'anomalyCount' | 'maxScore' | 'type' | 'summary'
+  >,
+): Alert {
+  return {
+    id,
+    seriesId: series.id,
+    service: series.service,
+    endpoint: series.endpoint,
+    metric: series.metric,
+    labels: series.labels,
+    status: 'firing',
+    ...fields,
+    resolvedAt: null,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    resolvedBy: null,
+    note: null,
+    ackExpiresAt: null,
+    incidentId: null,
+    version: 1,
+  };
+}
+
 /** Key of an open alert: the series id, plus a suffix for `no_data` alerts (one of each kind per series). */
 function keyOf(alert: Pick<Alert, 'seriesId' | 'type'>): string {
   return alert.type === 'no_data' ? `${alert.seriesId}\u0000no_data` : alert.seriesId;
@@ -133,30 +165,15 @@ export class AlertManager {
     }
     this.pending.delete(series.id);
     const startsAt = times[0] ?? anomaly.t;
-    const alert: Alert = {
-      id: String(this.nextId++),
-      seriesId: series.id,
-      service: series.service,
-      endpoint: series.endpoint,
-      metric: series.metric,
-      labels: series.labels,
-      status: 'firing',
+    const alert = firingAlert(String(this.nextId++), series, {
       severity: severityFor(anomaly.score, anomaly.confidence, anomaly.t - startsAt, this.options),
       startsAt,
       lastAnomalyAt: anomaly.t,
-      resolvedAt: null,
       anomalyCount: times.length,
       maxScore: anomaly.score,
       type: anomaly.type,
       summary: anomaly.explanation,
-      acknowledgedBy: null,
-      acknowledgedAt: null,
-      resolvedBy: null,
-      note: null,
-      ackExpiresAt: null,
-      incidentId: null,
-      version: 1,
-    };
+    });
     const entry: OpenAlert = { alert, historyLength: 0 };
     this.open.set(series.id, entry);
     this.byId.set(alert.id, entry);
@@ -178,30 +195,15 @@ export class AlertManager {
   ): string | null {
     const key = keyOf({ seriesId: series.id, type: 'no_data' });
     if (this.open.has(key)) return null;
-    const alert: Alert = {
-      id: String(this.nextId++),
-      seriesId: series.id,
-      service: series.service,
-      endpoint: series.endpoint,
-      metric: series.metric,
-      labels: series.labels,
-      status: 'firing',
+    const alert = firingAlert(String(this.nextId++), series, {
       severity,
       startsAt: at,
       lastAnomalyAt: at,
-      resolvedAt: null,
       anomalyCount: 0,
       maxScore: 1,
       type: 'no_data',
       summary,
-      acknowledgedBy: null,
-      acknowledgedAt: null,
-      resolvedBy: null,
-      note: null,
-      ackExpiresAt: null,
-      incidentId: null,
-      version: 1,
-    };
+    });
     const entry: OpenAlert = { alert, historyLength: 0 };
     this.open.set(key, entry);
     this.byId.set(alert.id, entry);

@@ -12,7 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningVigil } from '../../src/server.js';
 import { type CaptureReceiver, startCaptureReceiver } from '../helpers/capture-receiver.js';
-import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
+import {
+  del,
+  get,
+  normalSeries,
+  post,
+  sendLatency,
+  startTestVigil,
+  tempDir,
+  waitFor,
+} from '../helpers/vigil.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/vigil.js');
@@ -28,23 +37,8 @@ const T0 = Date.UTC(2026, 0, 5);
 const STEP = 60_000;
 const HOUR = 3_600_000;
 
-async function send(service: string, endpoint: string, samples: Array<{ t: number; v: number }>) {
-  const r = await post(`${vigil.url}/api/batch`, {
-    metrics: samples.map((s) => ({
-      type: 'metric',
-      service,
-      endpoint,
-      metrics: { latency_ms: s.v },
-      timestamp: s.t,
-    })),
-  });
-  expect(r.status).toBe(202);
-}
-
-async function del(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'DELETE' });
-  return { status: res.status, body: await res.json() };
-}
+const send = (service: string, endpoint: string, samples: Array<{ t: number; v: number }>) =>
+  sendLatency(vigil.url, service, endpoint, samples);
 
 const openAlertOf = (service: string) =>
   waitFor(async () => {

@@ -10,7 +10,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningVigil } from '../../src/server.js';
 import { type CaptureReceiver, startCaptureReceiver } from '../helpers/capture-receiver.js';
-import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
+import {
+  del,
+  get,
+  normalSeries,
+  post,
+  sendLatency,
+  startTestVigil,
+  tempDir,
+  waitFor,
+} from '../helpers/vigil.js';
 import { startVigilProcess } from '../helpers/vigil-process.js';
 
 const run = promisify(execFile);
@@ -28,28 +37,19 @@ let receiver: CaptureReceiver;
 let cleanup: () => void;
 let alertId = '';
 
-async function send(service: string, samples: Array<{ t: number; v: number }>) {
-  const r = await post(`${vigil.url}/api/batch`, {
-    metrics: samples.map((s) => ({
-      type: 'metric',
-      service,
-      endpoint: 'GET:/x',
-      metrics: { latency_ms: s.v },
-      timestamp: s.t,
-    })),
-  });
-  expect(r.status).toBe(202);
-}
-
-async function del(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'DELETE' });
-  return { status: res.status, body: await res.json() };
-}
+const send = (service: string, samples: Array<{ t: number; v: number }>) =>
+  sendLatency(vigil.url, service, 'GET:/x', samples);
 
 /** Runs amtool against `url` (default the shared server); resolves with stdout (rejects on a non-zero exit). */
 async function amtool(...args: string[]): Promise<string> {
   const { stdout } = await run(AMTOOL, [`--alertmanager.url=${vigil.url}`, ...args]);
   return stdout;
+}
+
+/** Creates an API key with `vigil keys create` (before the server starts); resolves with the key. */
+async function createKey(dataDir: string, name: string, scopes: string): Promise<string> {
+  const args = [BIN, 'keys', 'create', '--name', name, '--scopes', scopes, '--data-dir', dataDir];
+  return (await run(process.execPath, args)).stdout.trim().split('\n').at(-1) as string;
 }
 
 beforeAll(async () => {
@@ -174,38 +174,8 @@ describe.skipIf(!hasAmtool)('amtool against Vigil', () => {
     const tmp = tempDir();
     try {
       const dataDir = join(tmp.dir, 'data');
-      const key = (
-        await run(process.execPath, [
-          BIN,
-          'keys',
-          'create',
-          '--name',
-          'amtool',
-          '--scopes',
-          'read,write',
-          '--data-dir',
-          dataDir,
-        ])
-      ).stdout
-        .trim()
-        .split('\n')
-        .at(-1) as string;
-      const reader = (
-        await run(process.execPath, [
-          BIN,
-          'keys',
-          'create',
-          '--name',
-          'viewer',
-          '--scopes',
-          'read',
-          '--data-dir',
-          dataDir,
-        ])
-      ).stdout
-        .trim()
-        .split('\n')
-        .at(-1) as string;
+      const key = await createKey(dataDir, 'amtool', 'read,write');
+      const reader = await createKey(dataDir, 'viewer', 'read');
       const configFile = join(tmp.dir, 'vigil.json');
       writeFileSync(
         configFile,

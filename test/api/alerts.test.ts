@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningVigil } from '../../src/server.js';
-import { get, normalSeries, post, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
+import { get, normalSeries, post, sendLatency, startTestVigil, tempDir, waitFor } from '../helpers/vigil.js';
 
 interface Captured {
   headers: IncomingMessage['headers'];
@@ -59,18 +59,8 @@ afterAll(async () => {
   cleanup();
 });
 
-async function send(service: string, samples: Array<{ t: number; v: number }>) {
-  const r = await post(`${vigil.url}/api/batch`, {
-    metrics: samples.map((s) => ({
-      type: 'metric',
-      service,
-      endpoint: 'GET:/x',
-      metrics: { latency_ms: s.v },
-      timestamp: s.t,
-    })),
-  });
-  expect(r.status).toBe(202);
-}
+const send = (service: string, samples: Array<{ t: number; v: number }>) =>
+  sendLatency(vigil.url, service, 'GET:/x', samples);
 
 function openSocket(): Promise<{ ws: WebSocket; messages: any[] }> {
   const ws = new WebSocket(`${vigil.url.replace('http', 'ws')}/api/live`);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { type Config, loadConfig } from '../../src/config/index.js';
 import { type RunningVigil, startVigil } from '../../src/server.js';
 
@@ -59,6 +60,31 @@ export async function post(
     // not JSON: keep the text
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** DELETEs; returns status and parsed JSON body. */
+export async function del(url: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: 'DELETE' });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Sends `latency_ms` samples of one endpoint in one `/api/batch` request; asserts 202. */
+export async function sendLatency(
+  url: string,
+  service: string,
+  endpoint: string,
+  samples: ReadonlyArray<{ t: number; v: number }>,
+): Promise<void> {
+  const r = await post(`${url}/api/batch`, {
+    metrics: samples.map((s) => ({
+      type: 'metric',
+      service,
+      endpoint,
+      metrics: { latency_ms: s.v },
+      timestamp: s.t,
+    })),
+  });
+  expect(r.status).toBe(202);
 }
 
 /** GETs JSON. */

@@ -4,7 +4,7 @@
  * is needed. It goes through the receiver's own rendering and the shared HTTP/SMTP stage, but
  * not through routing, silences or the delivery outbox, and is not retried.
  */
-import type { Alert } from '../../model/types.js';
+import { firingAlert } from '../alert-manager.js';
 import type { Notification } from './types.js';
 
 /**
@@ -17,30 +17,19 @@ import type { Notification } from './types.js';
 export function testNotification(receiver: string, now: number, publicUrl: string, by: string): Notification {
   const base = publicUrl.replace(/\/$/, '');
   const id = `test-${now}`;
-  const alert: Alert = {
+  const alert = firingAlert(
     id,
-    seriesId: 'receiver-test',
-    service: 'vigil',
-    endpoint: '',
-    metric: 'receiver-test',
-    labels: {},
-    status: 'firing',
-    severity: 'info',
-    startsAt: now,
-    lastAnomalyAt: now,
-    resolvedAt: null,
-    anomalyCount: 1,
-    maxScore: 0,
-    type: 'outlier',
-    summary: `Test notification from Vigil to receiver "${receiver}", sent by ${by}. No action is needed.`,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    note: null,
-    ackExpiresAt: null,
-    incidentId: null,
-    version: 1,
-  };
+    { id: 'receiver-test', service: 'vigil', endpoint: '', metric: 'receiver-test', labels: {} },
+    {
+      severity: 'info',
+      startsAt: now,
+      lastAnomalyAt: now,
+      anomalyCount: 1,
+      maxScore: 0,
+      type: 'outlier',
+      summary: `Test notification from Vigil to receiver "${receiver}", sent by ${by}. No action is needed.`,
+    },
+  );
   return {
     version: '2',
     idempotencyKey: `${receiver}:test:${now}`,

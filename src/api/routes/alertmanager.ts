@@ -38,6 +38,7 @@ import type { Alert, Labels } from '../../model/types.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, validationError, zodValidationError } from '../errors.js';
 import { actorOf } from '../principal.js';
+import { assertSilenceAllowed } from './silences.js';
 
 /** Alertmanager's "zero" time, the `endsAt` of alerts that have not ended. */
 const ZERO_TIME = '0001-01-01T00:00:00.000Z';
@@ -203,17 +204,7 @@ export function alertmanagerRoutes(app: FastifyInstance, ctx: ApiContext): void 
     if (!parsed.success) throw zodValidationError(parsed.error);
     const body = parsed.data;
     const now = Date.now();
-    if (body.endsAt <= Math.max(body.startsAt, now)) {
-      throw validationError([
-        { path: ['endsAt'], code: 'too_small', message: 'endsAt must be in the future and after startsAt' },
-      ]);
-    }
-    if (ctx.config.alerting.receivers.length === 0) {
-      throw new ApiError(
-        'CONFLICT',
-        'no receivers are configured: silences mute notifications, so configure a receiver first',
-      );
-    }
+    assertSilenceAllowed(ctx, body.startsAt, body.endsAt, now);
     if (body.id !== undefined && !runtime.pipeline.silences.some((s) => s.id === body.id)) {
       throw new ApiError('NOT_FOUND', `no silence with id ${body.id}`);
     }

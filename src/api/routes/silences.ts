@@ -28,6 +28,25 @@ function view(s: Silence, now: number) {
   return { ...s, state: silenceState(s, now) };
 }
 
+/**
+ * Checks what every new silence needs (here and in the Alertmanager API): an end in the future
+ * and after its start (times Unix ms), and a receiver to mute.
+ * @throws {ApiError} 400 naming `endsAt`, or 409 when no receiver is configured
+ */
+export function assertSilenceAllowed(ctx: ApiContext, startsAt: number, endsAt: number, now: number): void {
+  if (endsAt <= Math.max(startsAt, now)) {
+    throw validationError([
+      { path: ['endsAt'], code: 'too_small', message: 'endsAt must be in the future and after startsAt' },
+    ]);
+  }
+  if (ctx.config.alerting.receivers.length === 0) {
+    throw new ApiError(
+      'CONFLICT',
+      'no receivers are configured: silences mute notifications, so configure a receiver first',
+    );
+  }
+}
+
 /** Registers the silence routes. */
 export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { runtime } = ctx;
@@ -44,17 +63,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }
     const now = Date.now();
     const startsAt = parsed.data.startsAt ?? now;
-    if (parsed.data.endsAt <= Math.max(startsAt, now)) {
-      throw validationError([
-        { path: ['endsAt'], code: 'too_small', message: 'endsAt must be in the future and after startsAt' },
-      ]);
-    }
-    if (ctx.config.alerting.receivers.length === 0) {
-      throw new ApiError(
-        'CONFLICT',
-        'no receivers are configured: silences mute notifications, so configure a receiver first',
-      );
-    }
+    assertSilenceAllowed(ctx, startsAt, parsed.data.endsAt, now);
     const createdBy = actorOf(req, parsed.data.createdBy);
     const silence: Silence = { id: randomUUID(), ...parsed.data, createdBy, startsAt };
     runtime.silence({ op: 'upsert', silence }, now);
