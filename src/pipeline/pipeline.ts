@@ -744,12 +744,14 @@ export class Pipeline {
     };
     // A sliced checkpoint is written after later records have been applied, and some of these
     // snapshots share mutable objects with the live state (the open rate windows, for one): a
-    // JSON copy fixes the state at `throughSeq`, as the store will serialize it anyway.
+    // JSON copy fixes the state at `throughSeq`. The idempotency answers, by far the largest
+    // part (up to 100,000), are never changed once stored: the fresh array of them is enough.
+    const { keys, ...rest } = pipeline;
     return {
       throughSeq: this.appliedSeq,
       takenAt,
       series: this.series.drainCheckpoint(),
-      pipeline: JSON.parse(JSON.stringify(pipeline)) as PipelineState,
+      pipeline: { ...(JSON.parse(JSON.stringify(rest)) as Omit<PipelineState, 'keys'>), keys },
     };
   }
 
