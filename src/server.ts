@@ -80,6 +80,7 @@ export async function startVigil(config: Config, options: { logger?: Logger } = 
     webRoot: join(here, 'web'),
     version: VERSION,
     receiverTester: (name, publicUrl, by) => sender.sendTest(name, publicUrl, by),
+    deliveryAttempts: () => sender.attemptCounts(),
   });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();

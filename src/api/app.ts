@@ -43,6 +43,8 @@ export interface AppDeps {
   readonly version?: string;
   /** Sends receiver test notifications (`POST /api/receivers/:name/test`). */
   readonly receiverTester?: DeliverySender['sendTest'];
+  /** Delivery attempts per receiver, for `/metrics` (`DeliverySender.attemptCounts`). */
+  readonly deliveryAttempts?: DeliverySender['attemptCounts'];
 }
 
 /** Fastify error codes mapped to catalogue codes. */
@@ -76,7 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const ctx: ApiContext = {
     config,
     runtime: deps.runtime,
-    metrics: createMetrics(deps.runtime),
+    metrics: createMetrics(deps.runtime, deps.deliveryAttempts),
     logger: deps.logger,
     startedAt: Date.now(),
     version: deps.version ?? '0.0.0',

@@ -2,6 +2,8 @@
  * Prometheus metrics about Vigil itself, exposed at `GET /metrics`.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReceiverAttempts } from '../alerting/receivers/sender.js';
+import { silenceState } from '../alerting/silences/index.js';
 import type { Runtime } from '../pipeline/runtime.js';
 
 /** The metrics one app instance exposes (its own registry, so several apps can run in one process). */
@@ -15,8 +17,15 @@ export interface VigilMetrics {
   readonly liveClients: Gauge;
 }
 
-/** Creates the registry, reading gauges from the runtime at scrape time. */
-export function createMetrics(runtime: Runtime): VigilMetrics {
+/**
+ * Creates the registry, reading gauges and counters from the runtime at scrape time.
+ * @param deliveries the delivery attempts per receiver so far (`DeliverySender.attemptCounts`);
+ *   without it the notification counters stay empty.
+ */
+export function createMetrics(
+  runtime: Runtime,
+  deliveries?: () => readonly ReceiverAttempts[],
+): VigilMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   const pipeline = runtime.pipeline;
@@ -61,6 +70,46 @@ export function createMetrics(runtime: Runtime): VigilMetrics {
     collect() {
       this.reset();
       this.inc(pipeline.counters.failedItems);
+    },
+  });
+  new Counter({
+    name: 'vigil_notifications_total',
+    help: 'Notification attempts that a receiver accepted',
+    labelNames: ['receiver', 'type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of deliveries?.() ?? []) this.inc({ receiver: r.receiver, type: r.type }, r.delivered);
+    },
+  });
+  new Counter({
+    name: 'vigil_notifications_failed_total',
+    help: 'Notification attempts that failed (retried with backoff, or given up after the last attempt)',
+    labelNames: ['receiver', 'type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of deliveries?.() ?? []) this.inc({ receiver: r.receiver, type: r.type }, r.failed);
+    },
+  });
+  new Gauge({
+    name: 'vigil_silences',
+    help: 'Silences by state (expired ones are kept for a day)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const now = Date.now();
+      const counts = { active: 0, pending: 0, expired: 0 };
+      for (const s of pipeline.silences) counts[silenceState(s, now)]++;
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'vigil_open_incidents',
+    help: 'Incidents with an alert still open',
+    registers: [registry],
+    collect() {
+      this.set(pipeline.incidents.openCount);
     },
   });
   new Gauge({

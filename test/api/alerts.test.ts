@@ -279,4 +279,28 @@ describe('anomaly to alert', () => {
     // The alert still fires: once the silence is gone, receivers hear about it.
     await waitFor(() => captured.find((c) => c.body.alert?.service === 'quiet'), 10_000, 100);
   });
+
+  it('counts notification attempts per receiver, silences by state and open incidents in /metrics', async () => {
+    // By now: the failing 'doomed' deliveries (3 attempts) and the two refused 'search' attempts
+    // failed; everything else the receiver accepted.
+    const metrics = async () => {
+      const text = await (await fetch(`${vigil.url}/metrics`)).text();
+      const value = (name: string) =>
+        Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+      return {
+        sent: value('vigil_notifications_total\\{receiver="ops-hook",type="webhook"\\}'),
+        failed: value('vigil_notifications_failed_total\\{receiver="ops-hook",type="webhook"\\}'),
+        expired: value('vigil_silences\\{state="expired"\\}'),
+        incidents: value('vigil_open_incidents'),
+      };
+    };
+    const m = await waitFor(async () => {
+      const x = await metrics();
+      return x.sent >= captured.length ? x : null;
+    });
+    expect(m.sent).toBe(captured.length);
+    expect(m.failed).toBe(5);
+    expect(m.expired).toBe(1);
+    expect(m.incidents).toBe((await get(`${vigil.url}/api/incidents?status=open`)).body.total);
+  });
 });

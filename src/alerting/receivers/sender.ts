@@ -47,8 +47,19 @@ export interface DeliverySenderOptions {
   readonly now?: () => number;
 }
 
+/** Attempts made by a {@link DeliverySender} for one receiver since it started. */
+export interface ReceiverAttempts {
+  readonly receiver: string;
+  readonly type: ReceiverConfig['type'];
+  /** Attempts that delivered. */
+  readonly delivered: number;
+  /** Attempts that failed (retried later or given up). */
+  readonly failed: number;
+}
+
 /** Sends due deliveries through their receivers. */
 export class DeliverySender {
+  private readonly attempts = new Map<string, { delivered: number; failed: number }>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private readonly inFlight = new Set<string>();
@@ -178,6 +189,10 @@ export class DeliverySender {
         ),
         Math.min(maxDelay, outcome.retryAfterMs ?? 0),
       );
+      const counts = this.attempts.get(d.receiver) ?? { delivered: 0, failed: 0 };
+      if (outcome.ok) counts.delivered++;
+      else counts.failed++;
+      this.attempts.set(d.receiver, counts);
       const updated: Delivery = outcome.ok
         ? { ...d, status: 'delivered', attempts, lastError: null, lastAttemptAt: now }
         : {
@@ -202,6 +217,15 @@ export class DeliverySender {
     } finally {
       this.inFlight.delete(d.id);
     }
+  }
+
+  /** Delivery attempts per configured receiver since start (test notifications not counted). */
+  attemptCounts(): ReceiverAttempts[] {
+    return [...this.receivers.values()].map(({ config }) => ({
+      receiver: config.name,
+      type: config.type,
+      ...(this.attempts.get(config.name) ?? { delivered: 0, failed: 0 }),
+    }));
   }
 
   /** Stops polling, waits for attempts under way and closes SMTP connections. */
