@@ -89,6 +89,22 @@ function errorText(body: Json): string | null {
   return [body.message, ...details].join('; ');
 }
 
+/**
+ * GETs a list (`{items}`) and prints it: as JSON with `--json`, else as a table of `header`
+ * with one `row` per item.
+ * @throws {CliError} when the API answers an error or cannot be reached
+ */
+async function printList(
+  opts: ApiOptions,
+  path: string,
+  header: readonly string[],
+  row: (item: Json) => string[],
+): Promise<void> {
+  const { items } = await call(opts, 'GET', path);
+  if (opts.json) return out(JSON.stringify(items, null, 2));
+  table(header, items.map(row));
+}
+
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -132,18 +148,18 @@ export function registerAlertingCommands(program: Command): void {
     .description('mute notifications for matching alerts (until an end time)');
   withApi(silences.command('list').description('silences: active, pending and recently expired')).action(
     async (opts: ApiOptions) => {
-      const { items } = await call(opts, 'GET', '/api/silences');
-      if (opts.json) return out(JSON.stringify(items, null, 2));
-      table(
+      await printList(
+        opts,
+        '/api/silences',
         ['ID', 'STATE', 'MATCHERS', 'ENDS', 'BY', 'COMMENT'],
-        items.map((s: Json) => [
+        (s: Json) => [
           s.id,
           s.state,
           s.matchers.map(matcherText).join(','),
           iso(s.endsAt),
           s.createdBy,
           s.comment,
-        ]),
+        ],
       );
     },
   );
@@ -206,18 +222,18 @@ export function registerAlertingCommands(program: Command): void {
       .option('--status <status>', 'open or resolved'),
   ).action(async (opts: ApiOptions & { status?: string }) => {
     const q = opts.status ? `?status=${encodeURIComponent(opts.status)}` : '';
-    const { items } = await call(opts, 'GET', `/api/incidents${q}`);
-    if (opts.json) return out(JSON.stringify(items, null, 2));
-    table(
+    await printList(
+      opts,
+      `/api/incidents${q}`,
       ['ID', 'STATUS', 'SEVERITY', 'STARTED', 'BLAST RADIUS', 'TITLE'],
-      items.map((i: Json) => [
+      (i: Json) => [
         i.id,
         i.status,
         i.severity,
         iso(i.startedAt),
         i.blastRadius.summary.replace(/ since .*/, ''),
         i.title,
-      ]),
+      ],
     );
   });
 
@@ -226,11 +242,11 @@ export function registerAlertingCommands(program: Command): void {
     .description('recurring windows: alerts muted, series not learned');
   withApi(maintenance.command('list').description('maintenance windows and their next occurrence')).action(
     async (opts: ApiOptions) => {
-      const { items } = await call(opts, 'GET', '/api/maintenance');
-      if (opts.json) return out(JSON.stringify(items, null, 2));
-      table(
+      await printList(
+        opts,
+        '/api/maintenance',
         ['NAME', 'SOURCE', 'ACTIVE', 'SCHEDULE', 'TIME ZONE', 'NEXT/CURRENT', 'MATCHERS'],
-        items.map((w: Json) => [
+        (w: Json) => [
           w.name,
           w.source,
           w.active ? 'yes' : 'no',
@@ -240,7 +256,7 @@ export function registerAlertingCommands(program: Command): void {
           w.timeZone,
           `${iso(w.occurrence.start)} → ${iso(w.occurrence.end)}`,
           w.matchers.join(',') || '(all)',
-        ]),
+        ],
       );
     },
   );
@@ -248,17 +264,17 @@ export function registerAlertingCommands(program: Command): void {
   const receivers = program.command('receivers').description('where notifications go');
   withApi(receivers.command('list').description('configured receivers and their latest delivery')).action(
     async (opts: ApiOptions) => {
-      const { items } = await call(opts, 'GET', '/api/receivers');
-      if (opts.json) return out(JSON.stringify(items, null, 2));
-      table(
+      await printList(
+        opts,
+        '/api/receivers',
         ['NAME', 'TYPE', 'MIN SEVERITY', 'DESTINATION', 'LAST DELIVERY'],
-        items.map((r: Json) => [
+        (r: Json) => [
           r.name,
           r.type,
           r.minSeverity,
           r.url,
           r.lastDelivery ? `${r.lastDelivery.status} ${iso(r.lastDelivery.createdAt)}` : '-',
-        ]),
+        ],
       );
     },
   );

@@ -12,7 +12,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CapturedRequest, startCaptureReceiver } from '../helpers/capture-receiver.js';
+import { type CapturedRequest, type Responder, startCaptureReceiver } from '../helpers/capture-receiver.js';
 import { get, normalSeries, post, tempDir, waitFor } from '../helpers/vigil.js';
 import { kill9, spawnVigil, type VigilProcess } from '../helpers/vigil-process.js';
 
@@ -113,21 +113,29 @@ async function until<T>(
   }
 }
 
+/**
+ * A capture receiver answering as `respond` says, a data directory with the config pointing at
+ * it, and the first server on them (all cleaned up after the test).
+ */
+async function crashRun(respond: Responder) {
+  const receiver = await startCaptureReceiver(respond);
+  cleanups.push(receiver.close);
+  const tmp = tempDir('vigil-delivery-crash-');
+  cleanups.push(tmp.cleanup);
+  const configFile = writeConfig(tmp.dir, receiver.url);
+  const dataDir = join(tmp.dir, 'data');
+  const first = await spawnVigil(dataDir, configFile, cleanups);
+  return { receiver, dataDir, configFile, first };
+}
+
 describe('webhook delivery across kill -9', () => {
   it('a delivery pending a retry at kill -9 ends delivered after restart, every attempt under one key', async () => {
     expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first').toBe(true);
     // 500 to everything before the crash: retry after 1 s, then after 3 s (a window to kill in).
-    const receiver = await startCaptureReceiver((i) => ({
+    const { receiver, dataDir, configFile, first } = await crashRun((i) => ({
       status: 500,
       headers: { 'retry-after': i === 0 ? '1' : '3' },
     }));
-    cleanups.push(receiver.close);
-    const tmp = tempDir('vigil-delivery-crash-');
-    cleanups.push(tmp.cleanup);
-    const configFile = writeConfig(tmp.dir, receiver.url);
-    const dataDir = join(tmp.dir, 'data');
-
-    const first = await spawnVigil(dataDir, configFile, cleanups);
     const [alert] = await openAlerts(first, ['checkout']);
     const alertId = alert!.id;
     // Two failed attempts seen by the receiver and recorded: pending, next attempt ≥ 3 s away.
@@ -185,14 +193,7 @@ describe('webhook delivery across kill -9', () => {
   it('a request held open at kill -9 (outcome never recorded) is resent once, with the same key', async () => {
     expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first').toBe(true);
     // Before the crash the receiver takes every request and never answers.
-    const receiver = await startCaptureReceiver(() => 'hold');
-    cleanups.push(receiver.close);
-    const tmp = tempDir('vigil-delivery-crash-');
-    cleanups.push(tmp.cleanup);
-    const configFile = writeConfig(tmp.dir, receiver.url);
-    const dataDir = join(tmp.dir, 'data');
-
-    const first = await spawnVigil(dataDir, configFile, cleanups);
+    const { receiver, dataDir, configFile, first } = await crashRun(() => 'hold');
     const alerts = await openAlerts(first, ['search', 'billing']);
     const alertIds = alerts.map((a) => a.id).sort();
     // Both notifications (one group per service) are in flight, held by the receiver; the

@@ -1,4 +1,5 @@
 /** Synthetic anomaly and alert rows for the storage scenario (realistic field sizes, unique ids). */
+import { firingAlert } from '../../alerting/alert-manager.js';
 import type { Alert, AlertEvent, Anomaly } from '../../model/types.js';
 
 /** The `i`-th anomaly of run `run`. */
@@ -31,30 +32,19 @@ export function anomalyRow(run: number, i: number): Anomaly {
 /** The alert that anomaly `i` of run `run` belongs to (one alert per 20 anomalies). */
 export function alertRow(run: number, i: number): Alert {
   const a = anomalyRow(run, i);
-  return {
-    id: a.alertId as string,
-    seriesId: a.seriesId,
-    service: a.service,
-    endpoint: a.endpoint,
-    metric: a.metric,
-    labels: {},
-    status: 'firing',
-    severity: a.severity,
-    startsAt: a.t,
-    lastAnomalyAt: a.t,
-    resolvedAt: null,
-    anomalyCount: 1,
-    maxScore: a.score,
-    type: a.type,
-    summary: a.explanation,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    note: null,
-    ackExpiresAt: null,
-    incidentId: null,
-    version: 1,
-  };
+  return firingAlert(
+    a.alertId as string,
+    { id: a.seriesId, service: a.service, endpoint: a.endpoint, metric: a.metric, labels: {} },
+    {
+      severity: a.severity,
+      startsAt: a.t,
+      lastAnomalyAt: a.t,
+      anomalyCount: 1,
+      maxScore: a.score,
+      type: a.type,
+      summary: a.explanation,
+    },
+  );
 }
 
 /** The `opened` event of {@link alertRow}. */
